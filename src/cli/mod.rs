@@ -1,0 +1,65 @@
+//! The command line: one file per subcommand, each with its `Args` and a
+//! `run` that returns the process exit code. Exit codes follow one rule
+//! everywhere: 0 success, 1 the command ran and found errors (or failed),
+//! 2 the command was used wrongly (bad flags, missing paths).
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+// pub mod emulator; (wired once the emulator command lands)
+pub mod explain;
+pub mod validate;
+
+/// Access-as-code for Ex Libris Alma staff logins.
+#[derive(Debug, Parser)]
+#[command(name = "alma-access", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check the access repository against its schemas and the institution's policy.
+    Validate(validate::Args),
+    /// Explain a diagnostic code, or list them all.
+    Explain(explain::Args),
+}
+
+/// Exit code: success.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: the command ran and found errors, or failed.
+pub const EXIT_FAILURE: u8 = 1;
+/// Exit code: the command was used wrongly.
+pub const EXIT_USAGE: u8 = 2;
+
+/// Runs one parsed command line and returns the process exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    let code = match cli.command {
+        Command::Validate(args) => validate::run(args),
+        Command::Explain(args) => explain::run(args),
+    };
+    ExitCode::from(code)
+}
+
+/// Resolves the access folder from a command-line path: the folder itself,
+/// or a repository that holds `access/`.
+pub fn access_root(path: &std::path::Path) -> Result<std::path::PathBuf, String> {
+    if !path.exists() {
+        return Err(format!("`{}` does not exist; pass the access folder (default: `access`)", path.display()));
+    }
+    if !path.is_dir() {
+        return Err(format!("`{}` is not a folder; pass the access folder (default: `access`)", path.display()));
+    }
+    let nested = path.join("access");
+    if !path.join("institution.yaml").exists() && nested.join("institution.yaml").exists() {
+        return Ok(nested);
+    }
+    Ok(path.to_path_buf())
+}
+
+/// The date to evaluate rules against: the one given, or today's local date.
+pub fn today_or(given: Option<chrono::NaiveDate>) -> chrono::NaiveDate {
+    given.unwrap_or_else(|| chrono::Local::now().date_naive())
+}

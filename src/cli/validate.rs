@@ -1,0 +1,54 @@
+//! `alma-access validate [PATH]`: checks the access repository against the
+//! schemas and every policy rule, prints all diagnostics, and exits 0 when
+//! valid (warnings allowed), 1 on errors, 2 when PATH is unusable.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::ValueEnum;
+
+use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, access_root, today_or};
+use crate::diag::render;
+use crate::validate;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The access folder (or a repository holding `access/`).
+    #[arg(default_value = "access")]
+    pub path: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// The date rules are checked against (YYYY-MM-DD); default: today.
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<NaiveDate>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+pub fn run(args: Args) -> u8 {
+    let root = match access_root(&args.path) {
+        Ok(root) => root,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_USAGE;
+        }
+    };
+    let (loaded, outcome) = validate::validate_dir(&root, today_or(args.today));
+    let text = match args.format {
+        Format::Json => render::json(&outcome.diagnostics, outcome.files) + "\n",
+        Format::Text => {
+            render::text(&outcome.diagnostics, &loaded.sources) + &render::summary(&outcome.diagnostics, outcome.files) + "\n"
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    if stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()).is_err() {
+        return EXIT_FAILURE;
+    }
+    if outcome.has_errors() { EXIT_FAILURE } else { EXIT_OK }
+}

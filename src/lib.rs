@@ -1,0 +1,21 @@
+//! alma-access: access-as-code for Ex Libris Alma staff logins.
+//!
+//! A library keeps one YAML file per staff login under `access/`. This crate
+//! turns that tree into Alma role grants and keeps Alma in step with it.
+//! The modules follow the pipeline, one stage each:
+//!
+//! - [`yaml`]: a span-aware YAML reader, so every value knows its file, line and column.
+//! - [`diag`]: diagnostics as data (stable codes, severities, spans) and their rendering.
+//! - [`load`]: reads `access/` from disk into spanned documents, reporting unreadable files.
+//! - [`schema`]: the embedded JSON Schemas and the mapping of schema errors back to YAML positions.
+//! - [`model`]: the validated types (`Institution`, `Catalog`, `Units`, `Profile`, `Login`).
+//! - [`validate`]: the institution's policy rules V1-V14 over the loaded tree.
+//! - [`cli`]: one file per subcommand; the binary is a thin wrapper over it.
+
+pub mod cli;
+pub mod diag;
+pub mod load;
+pub mod model;
+pub mod schema;
+pub mod validate;
+pub mod yaml;

@@ -1,0 +1,133 @@
+//! Expanding a login's requests into the Alma roles they entitle it to:
+//! each catalogue grant is given its scope (institution, the unit's library,
+//! each PO line owner) and its parameters (one per desk or department). The
+//! result is status-free; the reconciler adds status and expiry from the
+//! lifecycle fields. Validation uses the same expansion for least-privilege
+//! checks, so "what a grant means" is defined once.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use super::catalog::{Catalog, GrantSpec, ScopeRule};
+use super::login::{Login, LoginType, RoleGrant};
+use super::units::Unit;
+
+/// One Alma role a login is entitled to: role type code, scope and parameters (sorted).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct AlmaGrant {
+    pub role_type: String,
+    pub scope: String,
+    /// `(parameter type, value)` pairs, e.g. `("CirculationDesk", "MAIN_CIRC")`.
+    pub parameters: Vec<(String, String)>,
+}
+
+/// Where a login's grants come from.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum GrantSource {
+    /// The bundle of the login's type (for custom logins: the view functions every custom login has).
+    LoginType(LoginType),
+    /// A role type (and level) under `roles:`.
+    RoleType { role_type: String, level: Option<String> },
+    /// `additional_roles[index]`.
+    Additional(usize),
+}
+
+impl std::fmt::Display for GrantSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            GrantSource::LoginType(t) => write!(f, "login type {}", t.as_str()),
+            GrantSource::RoleType { role_type, level: Some(level) } => write!(f, "{role_type} {level}"),
+            GrantSource::RoleType { role_type, level: None } => f.write_str(role_type),
+            GrantSource::Additional(i) => write!(f, "additional_roles[{i}]"),
+        }
+    }
+}
+
+/// Expands one catalogue grant for a login's request in its unit.
+pub fn expand(spec: &GrantSpec, request: Option<&RoleGrant>, unit: &Unit, institution: &str) -> Vec<AlmaGrant> {
+    let scopes: Vec<String> = match spec.scope {
+        ScopeRule::Institution => vec![institution.to_string()],
+        ScopeRule::Library | ScopeRule::DeskLibrary => vec![unit.alma_library.clone()],
+        ScopeRule::PoLineOwner => request.map(|r| r.po_line_owners.clone()).unwrap_or_default(),
+    };
+    let parameters: Vec<(String, String)> = match (spec.parameter, request) {
+        (Some(kind), Some(request)) => {
+            let mut p: Vec<(String, String)> =
+                request.limit(kind.limit()).iter().map(|v| (kind.as_str().to_string(), v.clone())).collect();
+            p.sort();
+            p.dedup();
+            p
+        }
+        _ => Vec::new(),
+    };
+    scopes
+        .into_iter()
+        .map(|scope| AlmaGrant {
+            role_type: spec.alma_role.clone(),
+            scope,
+            parameters: parameters.clone(),
+        })
+        .collect()
+}
+
+/// Every grant of a login, by source. Unknown role types or levels (which
+/// validation reports) contribute nothing.
+pub fn by_source(login: &Login, catalog: &Catalog, unit: &Unit, institution: &str) -> BTreeMap<GrantSource, BTreeSet<AlmaGrant>> {
+    let mut out: BTreeMap<GrantSource, BTreeSet<AlmaGrant>> = BTreeMap::new();
+    let bundle = match login.kind {
+        LoginType::View => &catalog.login_types.view,
+        LoginType::ViewAnalytics => &catalog.login_types.view_analytics,
+        LoginType::Systems => &catalog.login_types.systems,
+        LoginType::Custom => &catalog.login_types.custom,
+    };
+    let base: BTreeSet<AlmaGrant> = bundle.grants.iter().flat_map(|g| expand(g, None, unit, institution)).collect();
+    if !base.is_empty() {
+        out.insert(GrantSource::LoginType(login.kind), base);
+    }
+    if login.kind == LoginType::Custom {
+        for (name, request) in &login.roles {
+            let Some(level) = catalog.role_types.get(name).and_then(|rt| rt.level(request.level.as_deref())) else {
+                continue;
+            };
+            let grants = level.grants.iter().flat_map(|g| expand(g, Some(request), unit, institution)).collect();
+            out.insert(
+                GrantSource::RoleType {
+                    role_type: name.clone(),
+                    level: request.level.clone(),
+                },
+                grants,
+            );
+        }
+        for (i, extra) in login.additional_roles.iter().enumerate() {
+            let mut parameters: Vec<(String, String)> =
+                extra.parameters.iter().map(|p| (p.kind.clone(), p.value.clone())).collect();
+            parameters.sort();
+            parameters.dedup();
+            let grant = AlmaGrant {
+                role_type: extra.alma_role.clone(),
+                scope: extra.scope.clone(),
+                parameters,
+            };
+            out.insert(GrantSource::Additional(i), BTreeSet::from([grant]));
+        }
+    }
+    out
+}
+
+/// The set of Alma roles a login is entitled to. Roles with the same type
+/// and scope from different sources are merged, their parameters united.
+pub fn entitlements(login: &Login, catalog: &Catalog, unit: &Unit, institution: &str) -> Vec<AlmaGrant> {
+    let mut merged: BTreeMap<(String, String), BTreeSet<(String, String)>> = BTreeMap::new();
+    for grant in by_source(login, catalog, unit, institution).into_values().flatten() {
+        merged.entry((grant.role_type, grant.scope)).or_default().extend(grant.parameters);
+    }
+    merged
+        .into_iter()
+        .map(|((role_type, scope), parameters)| AlmaGrant {
+            role_type,
+            scope,
+            parameters: parameters.into_iter().collect(),
+        })
+        .collect()
+}

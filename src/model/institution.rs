@@ -1,0 +1,103 @@
+//! `institution.yaml`: institution-wide settings and policy switches.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+/// Institution-wide settings.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Institution {
+    /// The Alma institution code, e.g. `01EXAMPLE_INST`.
+    pub institution: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    pub environments: BTreeMap<String, Environment>,
+    pub default_environments: Vec<String>,
+    pub required_training: Vec<String>,
+    pub leave_deactivation_days: u32,
+    pub reactivation: Reactivation,
+    pub inactivity_days: u32,
+    pub preserve_roles: BTreeSet<String>,
+    pub approver_groups: BTreeMap<String, BTreeSet<String>>,
+    pub safety: Safety,
+    #[serde(default)]
+    pub api: Api,
+    #[serde(default)]
+    pub review_interval_days: Option<u32>,
+}
+
+impl Institution {
+    /// The members of the central systems team (`approver_groups.systems`).
+    pub fn systems_group(&self) -> impl Iterator<Item = &str> {
+        self.approver_groups.get("systems").into_iter().flatten().map(String::as_str)
+    }
+}
+
+/// One Alma environment (production, sandbox) and where its API key comes from.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Environment {
+    pub api_url: String,
+    /// The name of the environment variable holding the API key (never the key itself).
+    pub api_key_env: String,
+    /// What Alma's `conf/general` must report before anything is written.
+    #[serde(default)]
+    pub environment_type: Option<String>,
+}
+
+/// What happens when a leave or suspension ends.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reactivation {
+    /// Roles stay inactive until a reviewed change removes the leave or suspension.
+    ByRequest,
+    /// Roles return after `leave.until`.
+    Automatic,
+}
+
+/// Gates that stop a plan before it is applied.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Safety {
+    #[serde(default)]
+    pub max_removals: Option<MaxRemovals>,
+    #[serde(default)]
+    pub min_holders: BTreeMap<String, u32>,
+    #[serde(default)]
+    pub protected_users: BTreeSet<String>,
+}
+
+/// The most roles one apply may remove: a count and a share of all managed roles.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct MaxRemovals {
+    pub count: u32,
+    #[serde(default)]
+    pub ratio: Option<f64>,
+}
+
+/// How hard the tool may use the Alma API.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Api {
+    #[serde(default = "Api::default_rate")]
+    pub requests_per_second: f64,
+    #[serde(default)]
+    pub max_concurrency: Option<u32>,
+}
+
+impl Api {
+    fn default_rate() -> f64 {
+        10.0
+    }
+}
+
+impl Default for Api {
+    fn default() -> Self {
+        Api {
+            requests_per_second: Api::default_rate(),
+            max_concurrency: None,
+        }
+    }
+}

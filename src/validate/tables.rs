@@ -1,0 +1,141 @@
+//! Consistency of the institution-wide tables (rule V13 and friends):
+//! environments named in defaults exist, the catalogue's grants can be
+//! expanded (a parameter or PO-line-owner scope needs the matching limit),
+//! fixed bundles need no per-login codes, and no catalogue grant names a
+//! role the institution preserves.
+
+use crate::diag::{Code, Diagnostic};
+use crate::load::{FileKind, Loaded};
+use crate::model::catalog::{Bundle, Levels};
+use crate::model::{Catalog, GrantSpec, Institution, LimitKind, RoleType, ScopeRule, Units};
+
+use super::{Doc, steps};
+
+pub(crate) fn check(loaded: &Loaded, institution: &Institution, catalog: &Catalog, _units: &Units, out: &mut Vec<Diagnostic>) {
+    let doc_of = |kind: FileKind| {
+        loaded
+            .files
+            .iter()
+            .find(|f| f.kind == kind)
+            .and_then(|f| f.root.as_ref().map(|root| Doc { file: &f.display, root }))
+    };
+    if let Some(doc) = doc_of(FileKind::Institution) {
+        check_institution(&doc, institution, out);
+    }
+    if let Some(doc) = doc_of(FileKind::Catalog) {
+        check_catalog(&doc, institution, catalog, out);
+    }
+}
+
+fn check_institution(doc: &Doc<'_>, institution: &Institution, out: &mut Vec<Diagnostic>) {
+    for (i, env) in institution.default_environments.iter().enumerate() {
+        if !institution.environments.contains_key(env) {
+            out.push(
+                doc.error(Code::UnknownEnvironment, doc.value(&steps!["default_environments", i]), format!("environment `{env}` is not defined under `environments`"))
+                    .help(format!("define `{env}` under `environments`, or use one of: {}", names(institution.environments.keys()))),
+            );
+        }
+    }
+    if institution.systems_group().next().is_none() {
+        out.push(
+            doc.error(Code::CatalogIntegrity, doc.value(&steps!["approver_groups"]), "`approver_groups.systems` has no members")
+                .help("list the GitHub handles of the central systems team; sensitive changes need one of them to approve"),
+        );
+    }
+    for code in institution.safety.min_holders.keys() {
+        if code.is_empty() || !code.bytes().all(|b| b.is_ascii_digit()) {
+            out.push(
+                doc.error(Code::CatalogIntegrity, doc.key(&steps!["safety", "min_holders", code]), format!("`{code}` is not an Alma role type code"))
+                    .help("use the role type code as quoted digits, e.g. \"26\" for General System Administrator"),
+            );
+        }
+    }
+}
+
+fn check_catalog(doc: &Doc<'_>, institution: &Institution, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
+    let bundles: [(&str, &Bundle); 4] = [
+        ("view", &catalog.login_types.view),
+        ("view-analytics", &catalog.login_types.view_analytics),
+        ("systems", &catalog.login_types.systems),
+        ("custom", &catalog.login_types.custom),
+    ];
+    for (name, bundle) in bundles {
+        if name != "custom" && bundle.grants.is_empty() {
+            out.push(
+                doc.error(Code::CatalogIntegrity, doc.key(&steps!["login_types", name]), format!("login type `{name}` grants no Alma role"))
+                    .help("list at least one grant; a login of this type would otherwise have no access"),
+            );
+        }
+        for (i, grant) in bundle.grants.iter().enumerate() {
+            let at = steps!["login_types", name, "grants", i];
+            if grant.parameter.is_some() || matches!(grant.scope, ScopeRule::PoLineOwner | ScopeRule::DeskLibrary) {
+                out.push(
+                    doc.error(Code::CatalogIntegrity, doc.value(&at), format!("a grant of login type `{name}` depends on per-login codes"))
+                        .help("fixed bundles take no desks, departments or PO line owners: use scope `institution` or `library` and no parameter"),
+                );
+            }
+            preserved(doc, institution, grant, &at, out);
+        }
+    }
+    for (rt_name, role_type) in &catalog.role_types {
+        for (level_name, level) in role_type.all_levels() {
+            let base = match level_name {
+                Some(l) => steps![rt_name, "levels", l],
+                None => steps![rt_name],
+            };
+            if level.grants.is_empty() {
+                let mut at = base.clone();
+                at.extend(steps!["grants"]);
+                let what = level_name.map_or(format!("role type `{rt_name}`"), |l| format!("level `{l}` of `{rt_name}`"));
+                out.push(
+                    doc.error(Code::CatalogIntegrity, doc.key(&at), format!("{what} grants no Alma role"))
+                        .help("every level grants at least one Alma role; remove the level or list its grants"),
+                );
+            }
+            for (i, grant) in level.grants.iter().enumerate() {
+                let mut at = base.clone();
+                at.extend(steps!["grants", i]);
+                check_grant(doc, rt_name, role_type, grant, &at, out);
+                preserved(doc, institution, grant, &at, out);
+            }
+        }
+        if let Levels::Named(levels) = &role_type.levels
+            && levels.is_empty()
+        {
+            out.push(
+                doc.error(Code::CatalogIntegrity, doc.key(&steps![rt_name, "levels"]), format!("role type `{rt_name}` has no levels"))
+                    .help("define at least one level, or use `grants:` for a single-level role type"),
+            );
+        }
+    }
+}
+
+fn check_grant(doc: &Doc<'_>, rt_name: &str, role_type: &RoleType, grant: &GrantSpec, at: &[crate::yaml::Step], out: &mut Vec<Diagnostic>) {
+    let needs = |limit: LimitKind, why: &str| -> Option<Diagnostic> {
+        (role_type.limited_by != Some(limit)).then(|| {
+            doc.error(Code::CatalogIntegrity, doc.value(at), format!("{why}, but role type `{rt_name}` is not `limited_by: {}`", limit.key()))
+                .help(format!("set `limited_by: {}` on `{rt_name}`, or change the grant", limit.key()))
+        })
+    };
+    if let Some(kind) = grant.parameter {
+        out.extend(needs(kind.limit(), &format!("the grant takes a `{}` parameter per code", kind.as_str())));
+    }
+    match grant.scope {
+        ScopeRule::PoLineOwner => out.extend(needs(LimitKind::PoLineOwners, "the grant is scoped per PO line owner")),
+        ScopeRule::DeskLibrary => out.extend(needs(LimitKind::CirculationDesks, "the grant is scoped to the desks' library")),
+        ScopeRule::Institution | ScopeRule::Library => {}
+    }
+}
+
+fn preserved(doc: &Doc<'_>, institution: &Institution, grant: &GrantSpec, at: &[crate::yaml::Step], out: &mut Vec<Diagnostic>) {
+    if institution.preserve_roles.contains(&grant.alma_role) {
+        out.push(
+            doc.error(Code::CatalogIntegrity, doc.value(at), format!("role {} is in `preserve_roles`, so it is never managed", grant.alma_role))
+                .help("remove the grant, or take the code out of `preserve_roles` in institution.yaml"),
+        );
+    }
+}
+
+fn names<'a>(names: impl Iterator<Item = &'a String>) -> String {
+    names.map(String::as_str).collect::<Vec<_>>().join(", ")
+}

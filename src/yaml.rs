@@ -1,0 +1,552 @@
+//! Span-aware YAML: reads one document into a [`Node`] tree where every
+//! value and every mapping key keeps its line and column.
+//!
+//! Access files are written by hand and reviewed in pull requests, so this
+//! reader is deliberately strict: one document per file, no anchors or
+//! aliases (which also rules out "billion laughs" alias bombs), no custom
+//! tags, no duplicate keys, bounded nesting. Scalars resolve by the YAML 1.2
+//! core schema, so `2026-09-01` stays a string and `80012345` is an integer
+//! (the schema then asks for quotes). Everything downstream (schema
+//! checking, typed conversion, policy rules) works from this tree.
+
+use std::fmt;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span as RawSpan};
+
+/// How deep mappings and sequences may nest before the file is refused.
+pub const MAX_DEPTH: usize = 64;
+
+/// A position in a source file: 1-based line and 1-based column (in characters).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pos {
+    pub line: u32,
+    pub col: u32,
+}
+
+/// A range in a source file; `end` is exclusive and may be on a later line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub start: Pos,
+    pub end: Pos,
+}
+
+impl Span {
+    /// A span covering a single character at `pos`.
+    pub fn point(pos: Pos) -> Span {
+        Span {
+            start: pos,
+            end: Pos {
+                line: pos.line,
+                col: pos.col + 1,
+            },
+        }
+    }
+
+    fn from_raw(raw: &RawSpan) -> Span {
+        let conv = |m: &saphyr_parser::Marker| Pos {
+            line: u32::try_from(m.line()).unwrap_or(u32::MAX).max(1),
+            col: u32::try_from(m.col()).unwrap_or(u32::MAX - 1) + 1,
+        };
+        Span {
+            start: conv(&raw.start),
+            end: conv(&raw.end),
+        }
+    }
+}
+
+/// A YAML value with its span.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub span: Span,
+}
+
+/// A mapping entry: the key (always a string here) with its own span.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub key: String,
+    pub key_span: Span,
+    pub value: Node,
+}
+
+/// The value of a node, resolved by the YAML 1.2 core schema.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    Map(Vec<Entry>),
+}
+
+impl Value {
+    /// A short noun for messages: "a string", "a list", ...
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Value::Null => "nothing (null)",
+            Value::Bool(_) => "a boolean",
+            Value::Int(_) => "a number",
+            Value::Float(_) => "a number",
+            Value::Str(_) => "a string",
+            Value::Seq(_) => "a list",
+            Value::Map(_) => "a mapping",
+        }
+    }
+}
+
+/// One step of a path into a document: a mapping key or a list index.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Step {
+    Key(String),
+    Index(usize),
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Step::Key(k) => f.write_str(k),
+            Step::Index(i) => write!(f, "[{i}]"),
+        }
+    }
+}
+
+/// Which part of an entry a lookup should point at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    Key,
+    Value,
+}
+
+impl Node {
+    /// Looks a mapping entry up by key.
+    pub fn get(&self, key: &str) -> Option<&Entry> {
+        match &self.value {
+            Value::Map(entries) => entries.iter().find(|e| e.key == key),
+            _ => None,
+        }
+    }
+
+    /// The span of the value (or key) at `path`, or of the deepest ancestor
+    /// that exists, so a diagnostic always has a place to point at.
+    pub fn span_at(&self, path: &[Step], part: Part) -> Span {
+        let mut node = self;
+        let mut key_span = None;
+        for step in path {
+            let next = match (&node.value, step) {
+                (Value::Map(entries), Step::Key(k)) => entries.iter().find(|e| &e.key == k).map(|e| {
+                    key_span = Some(e.key_span);
+                    &e.value
+                }),
+                (Value::Seq(items), Step::Index(i)) => items.get(*i).inspect(|_| key_span = None),
+                _ => None,
+            };
+            match next {
+                Some(n) => node = n,
+                None => return node.span,
+            }
+        }
+        match (part, key_span) {
+            (Part::Key, Some(k)) => k,
+            _ => node.span,
+        }
+    }
+}
+
+/// Why a document could not be read, or what in it is not allowed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Problem {
+    /// The text is not valid YAML.
+    Syntax { message: String, span: Span },
+    /// A key appears twice in one mapping; the first occurrence wins.
+    DuplicateKey { key: String, span: Span, first: Span },
+    /// An alias (`*name`) was used.
+    Alias { span: Span },
+    /// A tag other than the core `!!str`, `!!int`, ... was used.
+    Tag { tag: String, span: Span },
+    /// A mapping key that is not a plain string (a list, a mapping, null).
+    ComplexKey { span: Span },
+    /// More than one document (`---`) in the file.
+    MultipleDocuments { span: Span },
+    /// Nesting deeper than [`MAX_DEPTH`].
+    TooDeep { span: Span },
+}
+
+impl Problem {
+    pub fn span(&self) -> Span {
+        match self {
+            Problem::Syntax { span, .. }
+            | Problem::DuplicateKey { span, .. }
+            | Problem::Alias { span }
+            | Problem::Tag { span, .. }
+            | Problem::ComplexKey { span }
+            | Problem::MultipleDocuments { span }
+            | Problem::TooDeep { span } => *span,
+        }
+    }
+
+    /// Problems after which the tree is not usable at all.
+    pub fn is_fatal(&self) -> bool {
+        !matches!(self, Problem::DuplicateKey { .. })
+    }
+}
+
+/// The outcome of reading one file: the root (absent for an empty file or
+/// after a fatal problem) and every problem found.
+#[derive(Debug, Default)]
+pub struct Document {
+    pub root: Option<Node>,
+    pub problems: Vec<Problem>,
+}
+
+enum Frame {
+    Seq(Vec<Node>, Span),
+    Map(Vec<Entry>, Span, Option<(String, Span)>),
+}
+
+/// Reads `text` as one YAML document.
+pub fn parse(text: &str) -> Document {
+    let mut doc = Document::default();
+    match build(text, &mut doc.problems) {
+        Ok(root) => doc.root = root,
+        Err(problem) => {
+            doc.problems.push(problem);
+            doc.root = None;
+        }
+    }
+    doc
+}
+
+fn build(text: &str, problems: &mut Vec<Problem>) -> Result<Option<Node>, Problem> {
+    let mut parser = Parser::new_from_str(text);
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut root: Option<Node> = None;
+    let mut documents = 0usize;
+    while let Some(event) = parser.next_event() {
+        let (event, raw_span) = event.map_err(|e| {
+            let m = e.marker();
+            let pos = Pos {
+                line: u32::try_from(m.line()).unwrap_or(u32::MAX).max(1),
+                col: u32::try_from(m.col()).unwrap_or(u32::MAX - 1) + 1,
+            };
+            Problem::Syntax {
+                message: e.info().to_string(),
+                span: Span::point(pos),
+            }
+        })?;
+        let span = Span::from_raw(&raw_span);
+        let node = match event {
+            Event::DocumentStart(_) => {
+                documents += 1;
+                if documents > 1 {
+                    return Err(Problem::MultipleDocuments { span });
+                }
+                continue;
+            }
+            Event::Alias(_) => return Err(Problem::Alias { span }),
+            Event::Scalar(text, style, _anchor, tag) => {
+                let value = resolve_scalar(&text, style, tag.as_deref(), span)?;
+                Node { value, span }
+            }
+            Event::SequenceStart(_, tag) | Event::MappingStart(_, tag) if tag.is_some() => {
+                let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix)).unwrap_or_default();
+                return Err(Problem::Tag { tag, span });
+            }
+            Event::SequenceStart(..) => {
+                push_frame(&mut stack, Frame::Seq(Vec::new(), span))?;
+                continue;
+            }
+            Event::MappingStart(..) => {
+                push_frame(&mut stack, Frame::Map(Vec::new(), span, None))?;
+                continue;
+            }
+            Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
+                Some(Frame::Seq(items, start)) => Node {
+                    value: Value::Seq(items),
+                    span: Span {
+                        start: start.start,
+                        end: span.end,
+                    },
+                },
+                Some(Frame::Map(entries, start, _)) => Node {
+                    value: Value::Map(entries),
+                    span: Span {
+                        start: start.start,
+                        end: span.end,
+                    },
+                },
+                None => continue,
+            },
+            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => continue,
+        };
+        attach(&mut stack, &mut root, node, problems)?;
+    }
+    Ok(root)
+}
+
+fn push_frame(stack: &mut Vec<Frame>, frame: Frame) -> Result<(), Problem> {
+    if stack.len() >= MAX_DEPTH {
+        let span = match &frame {
+            Frame::Seq(_, s) | Frame::Map(_, s, _) => *s,
+        };
+        return Err(Problem::TooDeep { span });
+    }
+    stack.push(frame);
+    Ok(())
+}
+
+fn attach(
+    stack: &mut [Frame],
+    root: &mut Option<Node>,
+    node: Node,
+    problems: &mut Vec<Problem>,
+) -> Result<(), Problem> {
+    match stack.last_mut() {
+        None => *root = Some(node),
+        Some(Frame::Seq(items, _)) => items.push(node),
+        Some(Frame::Map(entries, _, pending)) => match pending.take() {
+            None => {
+                let key = match node.value {
+                    Value::Str(s) => s,
+                    Value::Int(i) => i.to_string(),
+                    Value::Bool(b) => b.to_string(),
+                    Value::Float(f) => f.to_string(),
+                    Value::Null | Value::Seq(_) | Value::Map(_) => {
+                        return Err(Problem::ComplexKey { span: node.span });
+                    }
+                };
+                *pending = Some((key, node.span));
+            }
+            Some((key, key_span)) => {
+                if let Some(first) = entries.iter().find(|e| e.key == key) {
+                    problems.push(Problem::DuplicateKey {
+                        key,
+                        span: key_span,
+                        first: first.key_span,
+                    });
+                } else {
+                    entries.push(Entry {
+                        key,
+                        key_span,
+                        value: node,
+                    });
+                }
+            }
+        },
+    }
+    Ok(())
+}
+
+fn resolve_scalar(
+    text: &str,
+    style: ScalarStyle,
+    tag: Option<&saphyr_parser::Tag>,
+    span: Span,
+) -> Result<Value, Problem> {
+    if let Some(tag) = tag {
+        let core = tag.handle == "!!" || tag.handle == "tag:yaml.org,2002:";
+        return match (core, tag.suffix.as_str()) {
+            (true, "str") => Ok(Value::Str(text.to_string())),
+            (true, "int" | "float" | "bool" | "null") => Ok(resolve_plain(text)),
+            _ => Err(Problem::Tag {
+                tag: format!("{}{}", tag.handle, tag.suffix),
+                span,
+            }),
+        };
+    }
+    Ok(match style {
+        ScalarStyle::Plain => resolve_plain(text),
+        _ => Value::Str(text.to_string()),
+    })
+}
+
+/// Resolves a plain scalar by the YAML 1.2 core schema.
+fn resolve_plain(text: &str) -> Value {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Value::Float(f64::INFINITY),
+        "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
+        _ => {}
+    }
+    if let Some(hex) = text.strip_prefix("0x") {
+        if let Ok(i) = i64::from_str_radix(hex, 16) {
+            return Value::Int(i);
+        }
+    } else if let Some(oct) = text.strip_prefix("0o") {
+        if let Ok(i) = i64::from_str_radix(oct, 8) {
+            return Value::Int(i);
+        }
+    } else if is_decimal_int(text) {
+        if let Ok(i) = text.parse::<i64>() {
+            return Value::Int(i);
+        }
+    } else if is_float(text)
+        && let Ok(f) = text.parse::<f64>()
+    {
+        return Value::Float(f);
+    }
+    Value::Str(text.to_string())
+}
+
+fn is_decimal_int(text: &str) -> bool {
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn is_float(text: &str) -> bool {
+    let body = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let (mantissa, exponent) = match body.find(['e', 'E']) {
+        Some(i) => (&body[..i], Some(&body[i + 1..])),
+        None => (body, None),
+    };
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some((int, frac)) => {
+            (int.is_empty() || int.bytes().all(|b| b.is_ascii_digit()))
+                && frac.bytes().all(|b| b.is_ascii_digit())
+                && !(int.is_empty() && frac.is_empty())
+        }
+        None => !mantissa.is_empty() && mantissa.bytes().all(|b| b.is_ascii_digit()),
+    };
+    let exponent_ok = exponent.is_none_or(|e| is_decimal_int(e));
+    mantissa_ok && exponent_ok && (mantissa.contains('.') || exponent.is_some())
+}
+
+/// Converts a node to JSON for schema validation.
+pub fn to_json(node: &Node) -> serde_json::Value {
+    use serde_json::Value as J;
+    match &node.value {
+        Value::Null => J::Null,
+        Value::Bool(b) => J::Bool(*b),
+        Value::Int(i) => J::from(*i),
+        Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+        Value::Str(s) => J::String(s.clone()),
+        Value::Seq(items) => J::Array(items.iter().map(to_json).collect()),
+        Value::Map(entries) => J::Object(entries.iter().map(|e| (e.key.clone(), to_json(&e.value))).collect()),
+    }
+}
+
+/// Converts a node to a `serde_yaml` value, from which typed structures are deserialized.
+pub fn to_serde_yaml(node: &Node) -> serde_yaml::Value {
+    use serde_yaml::Value as Y;
+    match &node.value {
+        Value::Null => Y::Null,
+        Value::Bool(b) => Y::Bool(*b),
+        Value::Int(i) => Y::Number((*i).into()),
+        Value::Float(f) => Y::Number((*f).into()),
+        Value::Str(s) => Y::String(s.clone()),
+        Value::Seq(items) => Y::Sequence(items.iter().map(to_serde_yaml).collect()),
+        Value::Map(entries) => Y::Mapping(
+            entries
+                .iter()
+                .map(|e| (Y::String(e.key.clone()), to_serde_yaml(&e.value)))
+                .collect(),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn root(text: &str) -> Node {
+        let doc = parse(text);
+        assert!(doc.problems.is_empty(), "{:?}", doc.problems);
+        doc.root.expect("a document")
+    }
+
+    #[test]
+    fn scalars_resolve_by_the_core_schema() {
+        let n = root("a: 80012345\nb: \"80012345\"\nc: 2026-09-01\nd: true\ne: ~\nf: 1.5\ng: yes\n");
+        let v = |k: &str| n.get(k).unwrap().value.value.clone();
+        assert_eq!(v("a"), Value::Int(80012345));
+        assert_eq!(v("b"), Value::Str("80012345".into()));
+        assert_eq!(v("c"), Value::Str("2026-09-01".into()));
+        assert_eq!(v("d"), Value::Bool(true));
+        assert_eq!(v("e"), Value::Null);
+        assert_eq!(v("f"), Value::Float(1.5));
+        assert_eq!(v("g"), Value::Str("yes".into()));
+    }
+
+    #[test]
+    fn spans_are_one_based_lines_and_columns() {
+        let n = root("# comment\nroles:\n  fulfillment:\n    level: operator\n");
+        let path = [Step::Key("roles".into()), Step::Key("fulfillment".into()), Step::Key("level".into())];
+        let value = n.span_at(&path, Part::Value);
+        assert_eq!(value.start, Pos { line: 4, col: 12 });
+        assert_eq!(value.end, Pos { line: 4, col: 20 });
+        let key = n.span_at(&path, Part::Key);
+        assert_eq!(key.start, Pos { line: 4, col: 5 });
+    }
+
+    #[test]
+    fn missing_paths_point_at_the_deepest_existing_ancestor() {
+        let n = root("roles:\n  digital: {}\n");
+        let span = n.span_at(&[Step::Key("roles".into()), Step::Key("nope".into())], Part::Value);
+        assert_eq!(span.start.line, 2);
+    }
+
+    #[test]
+    fn duplicate_keys_are_reported_and_the_first_wins() {
+        let doc = parse("a: 1\nb: 2\na: 3\n");
+        let root = doc.root.unwrap();
+        assert_eq!(root.get("a").unwrap().value.value, Value::Int(1));
+        match &doc.problems[..] {
+            [Problem::DuplicateKey { key, span, first }] => {
+                assert_eq!(key, "a");
+                assert_eq!(span.start.line, 3);
+                assert_eq!(first.start.line, 1);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn aliases_are_refused() {
+        let doc = parse("a: &x [1, 2]\nb: *x\n");
+        assert!(matches!(doc.problems[..], [Problem::Alias { .. }]));
+        assert!(doc.root.is_none());
+    }
+
+    #[test]
+    fn syntax_errors_carry_a_position() {
+        let doc = parse("a: [1, 2\nb: 3\n");
+        match &doc.problems[..] {
+            [Problem::Syntax { span, .. }] => assert!(span.start.line >= 1),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn empty_and_comment_only_files_have_no_root() {
+        assert!(parse("").root.is_none());
+        assert!(parse("# only a comment\n").root.is_none());
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let text = "[".repeat(MAX_DEPTH + 5) + &"]".repeat(MAX_DEPTH + 5);
+        assert!(matches!(parse(&text).problems[..], [Problem::TooDeep { .. }]));
+    }
+
+    #[test]
+    fn several_documents_are_refused() {
+        assert!(matches!(parse("a: 1\n---\nb: 2\n").problems[..], [Problem::MultipleDocuments { .. }]));
+    }
+
+    #[test]
+    fn custom_tags_are_refused_but_core_str_is_honoured() {
+        assert!(matches!(parse("a: !secret x\n").problems[..], [Problem::Tag { .. }]));
+        let n = root("a: !!str 123\n");
+        assert_eq!(n.get("a").unwrap().value.value, Value::Str("123".into()));
+    }
+
+    #[test]
+    fn json_conversion_keeps_order_and_types() {
+        let n = root("b: 1\na: [x, 2]\n");
+        assert_eq!(to_json(&n).to_string(), r#"{"b":1,"a":["x",2]}"#);
+    }
+}
