@@ -10,6 +10,7 @@
 //! - [`schema`]: the embedded JSON Schemas and the mapping of schema errors back to YAML positions.
 //! - [`model`]: the validated types (`Institution`, `Catalog`, `Units`, `Profile`, `Login`).
 //! - [`validate`]: the institution's policy rules V1-V14 over the loaded tree.
+//! - [`synth`]: synthetic institutions of any size, for benchmarks and load tests.
 //! - [`cli`]: one file per subcommand; the binary is a thin wrapper over it.
 
 pub mod cli;
@@ -17,5 +18,6 @@ pub mod diag;
 pub mod load;
 pub mod model;
 pub mod schema;
+pub mod synth;
 pub mod validate;
 pub mod yaml;

@@ -90,8 +90,22 @@ pub fn check(kind: SchemaKind, file: &str, root: &Node) -> Vec<Diagnostic> {
     for error in compiled.validator.iter_errors(&instance) {
         let path = pointer_steps(root, error.instance_path().as_str());
         let schema_at = schema_parent(&compiled.json, error.schema_path().as_str());
-        out.extend(translate(file, root, &path, error.kind(), schema_at, &error.to_string()));
+        out.extend(translate(
+            file,
+            root,
+            &path,
+            error.kind(),
+            schema_at,
+            &error.to_string(),
+        ));
     }
+    // A value of the wrong type also fails its enum or pattern: say it once.
+    let wrong_type: Vec<_> = out
+        .iter()
+        .filter(|d| d.code == Code::WrongType)
+        .map(|d| d.span)
+        .collect();
+    out.retain(|d| d.code != Code::InvalidValue || !wrong_type.contains(&d.span));
     out
 }
 
@@ -169,9 +183,14 @@ fn translate(
                 .map(|key| {
                     let mut key_path = path.to_vec();
                     key_path.push(Step::Key(key.clone()));
-                    let d = Diagnostic::error(Code::UnknownKey, file, format!("unknown key `{key}`"))
-                        .at(root.span_at(&key_path, Part::Key));
-                    let inside = if path.is_empty() { String::new() } else { format!(" in {what}") };
+                    let d =
+                        Diagnostic::error(Code::UnknownKey, file, format!("unknown key `{key}`"))
+                            .at(root.span_at(&key_path, Part::Key));
+                    let inside = if path.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" in {what}")
+                    };
                     match did_you_mean(key, known.iter().copied()) {
                         Some(near) => d.help(format!("did you mean `{near}`?")),
                         None => d.help(format!(
@@ -187,9 +206,20 @@ fn translate(
             let about = schema_at
                 .and_then(|s| s.pointer(&format!("/properties/{name}/description")))
                 .and_then(Json::as_str);
-            let mut d = Diagnostic::error(Code::MissingKey, file, format!("missing required key `{name}`"))
-                .at(first_line(value_span))
-                .help(format!("add `{name}:`{}", if path.is_empty() { String::new() } else { format!(" to {what}") }));
+            let mut d = Diagnostic::error(
+                Code::MissingKey,
+                file,
+                format!("missing required key `{name}`"),
+            )
+            .at(first_line(value_span))
+            .help(format!(
+                "add `{name}:`{}",
+                if path.is_empty() {
+                    String::new()
+                } else {
+                    format!(" to {what}")
+                }
+            ));
             if let Some(about) = about {
                 d = d.note(format!("`{name}`: {about}"));
             }
@@ -197,9 +227,16 @@ fn translate(
         }
         ValidationErrorKind::Type { kind } => {
             let found = node_at(root, path).map_or("nothing", |n| n.value.kind());
-            let expected = format!("{kind:?}").to_lowercase().replace("single(", "").replace(')', "");
-            let d = Diagnostic::error(Code::WrongType, file, format!("{what} must be {}, found {found}", article(&expected)))
-                .at(value_span);
+            let expected = format!("{kind:?}")
+                .to_lowercase()
+                .replace("single(", "")
+                .replace(')', "");
+            let d = Diagnostic::error(
+                Code::WrongType,
+                file,
+                format!("{what} must be {}, found {found}", article(&expected)),
+            )
+            .at(value_span);
             let d = match (expected.as_str(), node_at(root, path).map(|n| &n.value)) {
                 ("string", Some(Value::Int(_) | Value::Float(_) | Value::Bool(_))) => {
                     d.help("put the value in quotes, e.g. \"80012345\", so it is read as text")
@@ -210,10 +247,22 @@ fn translate(
             vec![described(d)]
         }
         ValidationErrorKind::Enum { options } => {
-            let allowed: Vec<&str> = options.as_array().map(|a| a.iter().filter_map(Json::as_str).collect()).unwrap_or_default();
-            let found = node_at(root, path).map(|n| yaml::to_json(n).to_string()).unwrap_or_default();
-            let d = Diagnostic::error(Code::InvalidValue, file, format!("{what} must be one of: {}; found {found}", allowed.join(", ")))
-                .at(value_span);
+            let allowed: Vec<&str> = options
+                .as_array()
+                .map(|a| a.iter().filter_map(Json::as_str).collect())
+                .unwrap_or_default();
+            let found = node_at(root, path)
+                .map(|n| yaml::to_json(n).to_string())
+                .unwrap_or_default();
+            let d = Diagnostic::error(
+                Code::InvalidValue,
+                file,
+                format!(
+                    "{what} must be one of: {}; found {found}",
+                    allowed.join(", ")
+                ),
+            )
+            .at(value_span);
             let d = match did_you_mean(found.trim_matches('"'), allowed.iter().copied()) {
                 Some(near) => d.help(format!("did you mean `{near}`?")),
                 None => d.help(format!("use one of: {}", allowed.join(", "))),
@@ -226,28 +275,46 @@ fn translate(
                     Value::Seq(items) => items
                         .iter()
                         .enumerate()
-                        .find(|(i, item)| items[..*i].iter().any(|earlier| earlier.value == item.value))
+                        .find(|(i, item)| {
+                            items[..*i]
+                                .iter()
+                                .any(|earlier| earlier.value == item.value)
+                        })
                         .map(|(_, item)| item.span),
                     _ => None,
                 })
                 .unwrap_or(value_span);
             vec![
-                Diagnostic::error(Code::DuplicateItem, file, format!("{what} lists the same item twice"))
-                    .at(span)
-                    .help("lists are sets: remove the repeated item"),
+                Diagnostic::error(
+                    Code::DuplicateItem,
+                    file,
+                    format!("{what} lists the same item twice"),
+                )
+                .at(span)
+                .help("lists are sets: remove the repeated item"),
             ]
         }
         ValidationErrorKind::PropertyNames { .. } => vec![described(
-            Diagnostic::error(Code::InvalidValue, file, format!("a key in {what} does not have the required form: {fallback}"))
-                .at(key_span)
-                .help("keys are lower-case words joined by `-` or `_`"),
+            Diagnostic::error(
+                Code::InvalidValue,
+                file,
+                format!("a key in {what} does not have the required form: {fallback}"),
+            )
+            .at(key_span)
+            .help("keys are lower-case words joined by `-` or `_`"),
         )],
         ValidationErrorKind::Pattern { .. } => {
-            let found = node_at(root, path).map(|n| yaml::to_json(n).to_string()).unwrap_or_default();
+            let found = node_at(root, path)
+                .map(|n| yaml::to_json(n).to_string())
+                .unwrap_or_default();
             vec![described(
-                Diagnostic::error(Code::InvalidValue, file, format!("{what} does not have the required form: {found}"))
-                    .at(value_span)
-                    .help(pattern_help(path)),
+                Diagnostic::error(
+                    Code::InvalidValue,
+                    file,
+                    format!("{what} does not have the required form: {found}"),
+                )
+                .at(value_span)
+                .help(pattern_help(path)),
             )]
         }
         _ => vec![described(
@@ -264,9 +331,19 @@ fn pattern_help(path: &[Step]) -> &'static str {
         Step::Index(_) => None,
     });
     match key {
-        Some("primary_id") => "use the Alma primary id as text: letters and digits, joined by single `.`, `_`, `@` or `-`",
-        Some("manager" | "liaison" | "github") => "write a GitHub handle without `@`: letters, digits and single hyphens",
-        Some(k) if k.ends_with("date") || matches!(k, "from" | "until" | "since" | "review_by" | "sandbox_tested_on") => {
+        Some("primary_id") => {
+            "use the Alma primary id as text: letters and digits, joined by single `.`, `_`, `@` or `-`"
+        }
+        Some("manager" | "liaison" | "github") => {
+            "write a GitHub handle without `@`: letters, digits and single hyphens"
+        }
+        Some(k)
+            if k.ends_with("date")
+                || matches!(
+                    k,
+                    "from" | "until" | "since" | "review_by" | "sandbox_tested_on"
+                ) =>
+        {
             "write the date as YYYY-MM-DD, e.g. 2026-09-01"
         }
         Some("alma_role") => "write the Alma role type code as quoted digits, e.g. \"32\"",
@@ -298,7 +375,11 @@ fn article(noun: &str) -> String {
         "integer" => "whole number",
         other => other,
     };
-    if noun.starts_with(['a', 'e', 'i', 'o', 'u']) { format!("an {noun}") } else { format!("a {noun}") }
+    if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        format!("an {noun}")
+    } else {
+        format!("a {noun}")
+    }
 }
 
 #[cfg(test)]
@@ -315,7 +396,11 @@ mod tests {
                 "{}",
                 kind.file_name()
             );
-            assert!(schema.get("title").is_some(), "{} has no title", kind.file_name());
+            assert!(
+                schema.get("title").is_some(),
+                "{} has no title",
+                kind.file_name()
+            );
         }
     }
 
@@ -323,7 +408,10 @@ mod tests {
     fn pointers_become_steps_with_list_indices() {
         let doc = yaml::parse("a:\n  - x\n  - y\n");
         let root = doc.root.unwrap();
-        assert_eq!(pointer_steps(&root, "/a/1"), vec![Step::Key("a".into()), Step::Index(1)]);
+        assert_eq!(
+            pointer_steps(&root, "/a/1"),
+            vec![Step::Key("a".into()), Step::Index(1)]
+        );
         assert_eq!(pointer_steps(&root, ""), vec![]);
     }
 }

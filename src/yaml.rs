@@ -135,10 +135,12 @@ impl Node {
         let mut key_span = None;
         for step in path {
             let next = match (&node.value, step) {
-                (Value::Map(entries), Step::Key(k)) => entries.iter().find(|e| &e.key == k).map(|e| {
-                    key_span = Some(e.key_span);
-                    &e.value
-                }),
+                (Value::Map(entries), Step::Key(k)) => {
+                    entries.iter().find(|e| &e.key == k).map(|e| {
+                        key_span = Some(e.key_span);
+                        &e.value
+                    })
+                }
                 (Value::Seq(items), Step::Index(i)) => items.get(*i).inspect(|_| key_span = None),
                 _ => None,
             };
@@ -160,7 +162,11 @@ pub enum Problem {
     /// The text is not valid YAML.
     Syntax { message: String, span: Span },
     /// A key appears twice in one mapping; the first occurrence wins.
-    DuplicateKey { key: String, span: Span, first: Span },
+    DuplicateKey {
+        key: String,
+        span: Span,
+        first: Span,
+    },
     /// An alias (`*name`) was used.
     Alias { span: Span },
     /// A tag other than the core `!!str`, `!!int`, ... was used.
@@ -250,7 +256,9 @@ fn build(text: &str, problems: &mut Vec<Problem>) -> Result<Option<Node>, Proble
                 Node { value, span }
             }
             Event::SequenceStart(_, tag) | Event::MappingStart(_, tag) if tag.is_some() => {
-                let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix)).unwrap_or_default();
+                let tag = tag
+                    .map(|t| format!("{}{}", t.handle, t.suffix))
+                    .unwrap_or_default();
                 return Err(Problem::Tag { tag, span });
             }
             Event::SequenceStart(..) => {
@@ -367,7 +375,9 @@ fn resolve_plain(text: &str) -> Value {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),
         "false" | "False" | "FALSE" => return Value::Bool(false),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Value::Float(f64::INFINITY),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Value::Float(f64::INFINITY);
+        }
         "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
         ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
         _ => {}
@@ -411,7 +421,7 @@ fn is_float(text: &str) -> bool {
         }
         None => !mantissa.is_empty() && mantissa.bytes().all(|b| b.is_ascii_digit()),
     };
-    let exponent_ok = exponent.is_none_or(|e| is_decimal_int(e));
+    let exponent_ok = exponent.is_none_or(is_decimal_int);
     mantissa_ok && exponent_ok && (mantissa.contains('.') || exponent.is_some())
 }
 
@@ -425,7 +435,12 @@ pub fn to_json(node: &Node) -> serde_json::Value {
         Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
         Value::Str(s) => J::String(s.clone()),
         Value::Seq(items) => J::Array(items.iter().map(to_json).collect()),
-        Value::Map(entries) => J::Object(entries.iter().map(|e| (e.key.clone(), to_json(&e.value))).collect()),
+        Value::Map(entries) => J::Object(
+            entries
+                .iter()
+                .map(|e| (e.key.clone(), to_json(&e.value)))
+                .collect(),
+        ),
     }
 }
 
@@ -460,7 +475,8 @@ mod tests {
 
     #[test]
     fn scalars_resolve_by_the_core_schema() {
-        let n = root("a: 80012345\nb: \"80012345\"\nc: 2026-09-01\nd: true\ne: ~\nf: 1.5\ng: yes\n");
+        let n =
+            root("a: 80012345\nb: \"80012345\"\nc: 2026-09-01\nd: true\ne: ~\nf: 1.5\ng: yes\n");
         let v = |k: &str| n.get(k).unwrap().value.value.clone();
         assert_eq!(v("a"), Value::Int(80012345));
         assert_eq!(v("b"), Value::Str("80012345".into()));
@@ -474,7 +490,11 @@ mod tests {
     #[test]
     fn spans_are_one_based_lines_and_columns() {
         let n = root("# comment\nroles:\n  fulfillment:\n    level: operator\n");
-        let path = [Step::Key("roles".into()), Step::Key("fulfillment".into()), Step::Key("level".into())];
+        let path = [
+            Step::Key("roles".into()),
+            Step::Key("fulfillment".into()),
+            Step::Key("level".into()),
+        ];
         let value = n.span_at(&path, Part::Value);
         assert_eq!(value.start, Pos { line: 4, col: 12 });
         assert_eq!(value.end, Pos { line: 4, col: 20 });
@@ -485,7 +505,10 @@ mod tests {
     #[test]
     fn missing_paths_point_at_the_deepest_existing_ancestor() {
         let n = root("roles:\n  digital: {}\n");
-        let span = n.span_at(&[Step::Key("roles".into()), Step::Key("nope".into())], Part::Value);
+        let span = n.span_at(
+            &[Step::Key("roles".into()), Step::Key("nope".into())],
+            Part::Value,
+        );
         assert_eq!(span.start.line, 2);
     }
 
@@ -529,17 +552,26 @@ mod tests {
     #[test]
     fn nesting_is_bounded() {
         let text = "[".repeat(MAX_DEPTH + 5) + &"]".repeat(MAX_DEPTH + 5);
-        assert!(matches!(parse(&text).problems[..], [Problem::TooDeep { .. }]));
+        assert!(matches!(
+            parse(&text).problems[..],
+            [Problem::TooDeep { .. }]
+        ));
     }
 
     #[test]
     fn several_documents_are_refused() {
-        assert!(matches!(parse("a: 1\n---\nb: 2\n").problems[..], [Problem::MultipleDocuments { .. }]));
+        assert!(matches!(
+            parse("a: 1\n---\nb: 2\n").problems[..],
+            [Problem::MultipleDocuments { .. }]
+        ));
     }
 
     #[test]
     fn custom_tags_are_refused_but_core_str_is_honoured() {
-        assert!(matches!(parse("a: !secret x\n").problems[..], [Problem::Tag { .. }]));
+        assert!(matches!(
+            parse("a: !secret x\n").problems[..],
+            [Problem::Tag { .. }]
+        ));
         let n = root("a: !!str 123\n");
         assert_eq!(n.get("a").unwrap().value.value, Value::Str("123".into()));
     }

@@ -35,7 +35,12 @@ pub fn table() -> String {
 }
 
 fn line(code: Code) -> String {
-    format!("{:<36} {:<4} {}\n", code.as_str(), code.rule().unwrap_or("-"), code.summary())
+    format!(
+        "{:<36} {:<4} {}\n",
+        code.as_str(),
+        code.rule().unwrap_or("-"),
+        code.summary()
+    )
 }
 
 /// Explains a code or a rule id.
@@ -43,7 +48,11 @@ pub fn explain(query: &str) -> Result<String, String> {
     if let Some(code) = Code::ALL.iter().find(|c| c.as_str() == query) {
         return Ok(line(*code));
     }
-    let rule: Vec<Code> = Code::ALL.iter().copied().filter(|c| c.rule().is_some_and(|r| r.eq_ignore_ascii_case(query))).collect();
+    let rule: Vec<Code> = Code::ALL
+        .iter()
+        .copied()
+        .filter(|c| c.rule().is_some_and(|r| r.eq_ignore_ascii_case(query)))
+        .collect();
     if !rule.is_empty() {
         return Ok(rule.into_iter().map(line).collect());
     }
@@ -61,6 +70,10 @@ mod tests {
     fn explains_codes_and_rules() {
         assert!(explain("missing-limit").unwrap().contains("V5"));
         assert_eq!(explain("v5").unwrap().lines().count(), 3);
-        assert!(explain("missing-limt").unwrap_err().contains("did you mean `missing-limit`"));
+        assert!(
+            explain("missing-limt")
+                .unwrap_err()
+                .contains("did you mean `missing-limit`")
+        );
     }
 }

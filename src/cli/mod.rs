@@ -7,7 +7,6 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-// pub mod emulator; (wired once the emulator command lands)
 pub mod explain;
 pub mod validate;
 
@@ -47,10 +46,16 @@ pub fn run(cli: Cli) -> ExitCode {
 /// or a repository that holds `access/`.
 pub fn access_root(path: &std::path::Path) -> Result<std::path::PathBuf, String> {
     if !path.exists() {
-        return Err(format!("`{}` does not exist; pass the access folder (default: `access`)", path.display()));
+        return Err(format!(
+            "`{}` does not exist; pass the access folder (default: `access`)",
+            path.display()
+        ));
     }
     if !path.is_dir() {
-        return Err(format!("`{}` is not a folder; pass the access folder (default: `access`)", path.display()));
+        return Err(format!(
+            "`{}` is not a folder; pass the access folder (default: `access`)",
+            path.display()
+        ));
     }
     let nested = path.join("access");
     if !path.join("institution.yaml").exists() && nested.join("institution.yaml").exists() {

@@ -43,12 +43,22 @@ pub fn run(args: Args) -> u8 {
     let text = match args.format {
         Format::Json => render::json(&outcome.diagnostics, outcome.files) + "\n",
         Format::Text => {
-            render::text(&outcome.diagnostics, &loaded.sources) + &render::summary(&outcome.diagnostics, outcome.files) + "\n"
+            render::text(&outcome.diagnostics, &loaded.sources)
+                + &render::summary(&outcome.diagnostics, outcome.files)
+                + "\n"
         }
     };
     let mut stdout = std::io::stdout().lock();
-    if stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()).is_err() {
+    if stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .is_err()
+    {
         return EXIT_FAILURE;
     }
-    if outcome.has_errors() { EXIT_FAILURE } else { EXIT_OK }
+    if outcome.has_errors() {
+        EXIT_FAILURE
+    } else {
+        EXIT_OK
+    }
 }

@@ -95,7 +95,11 @@ mod tests {
         for code in Code::ALL {
             let name = code.as_str();
             assert!(seen.insert(name), "duplicate code {name}");
-            assert!(name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'), "{name}");
+            assert!(
+                name.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "{name}"
+            );
             assert!(code.summary().ends_with('.'), "{name}");
         }
     }
@@ -104,7 +108,10 @@ mod tests {
     fn every_policy_rule_v1_to_v14_has_a_code() {
         for n in 1..=14 {
             let rule = format!("V{n}");
-            assert!(Code::ALL.iter().any(|c| c.rule() == Some(rule.as_str())), "no code for {rule}");
+            assert!(
+                Code::ALL.iter().any(|c| c.rule() == Some(rule.as_str())),
+                "no code for {rule}"
+            );
         }
     }
 }

@@ -51,7 +51,12 @@ impl Diagnostic {
         Self::new(code, Severity::Warning, file, message)
     }
 
-    fn new(code: Code, severity: Severity, file: impl Into<String>, message: impl Into<String>) -> Self {
+    fn new(
+        code: Code,
+        severity: Severity,
+        file: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             code,
             severity,
@@ -104,7 +109,10 @@ pub fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
 }
 
 /// Finds the candidate closest to `word` for a "did you mean" hint.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(word, c), c))
@@ -119,8 +127,16 @@ mod tests {
 
     #[test]
     fn did_you_mean_finds_close_keys_only() {
-        let keys = ["circulation_desks", "departments", "po_line_owners", "level"];
-        assert_eq!(did_you_mean("circulation_desk", keys), Some("circulation_desks"));
+        let keys = [
+            "circulation_desks",
+            "departments",
+            "po_line_owners",
+            "level",
+        ];
+        assert_eq!(
+            did_you_mean("circulation_desk", keys),
+            Some("circulation_desks")
+        );
         assert_eq!(did_you_mean("levle", keys), Some("level"));
         assert_eq!(did_you_mean("zzz", keys), None);
     }

@@ -25,12 +25,29 @@ pub fn text(diagnostics: &[Diagnostic], sources: &Sources) -> String {
 /// The closing summary line, e.g. `2 errors, 1 warning in 36 files`.
 pub fn summary(diagnostics: &[Diagnostic], files: usize) -> String {
     let (errors, warnings) = count(diagnostics);
-    let plural = |n: usize, word: &str| if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") };
-    format!("{}, {} in {}", plural(errors, "error"), plural(warnings, "warning"), plural(files, "file"))
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("{n} {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
+    format!(
+        "{}, {} in {}",
+        plural(errors, "error"),
+        plural(warnings, "warning"),
+        plural(files, "file")
+    )
 }
 
 fn render_one(out: &mut String, d: &Diagnostic, source: Option<&str>) {
-    let _ = writeln!(out, "{}[{}]: {}", d.severity.as_str(), d.code.as_str(), d.message);
+    let _ = writeln!(
+        out,
+        "{}[{}]: {}",
+        d.severity.as_str(),
+        d.code.as_str(),
+        d.message
+    );
     let Some(span) = d.span else {
         let _ = writeln!(out, "  --> {}", d.file);
         trailer(out, d, "  ");
@@ -38,20 +55,46 @@ fn render_one(out: &mut String, d: &Diagnostic, source: Option<&str>) {
     };
     let line_no = span.start.line as usize;
     let gutter = " ".repeat(line_no.to_string().len());
-    let _ = writeln!(out, "{gutter}--> {}:{}:{}", d.file, span.start.line, span.start.col);
-    if let Some(line) = source.and_then(|s| s.lines().nth(line_no - 1)) {
-        let line = line.trim_end_matches('\r');
-        let width = line.chars().count();
-        let start = (span.start.col as usize).saturating_sub(1).min(width);
+    let _ = writeln!(
+        out,
+        "{gutter}--> {}:{}:{}",
+        d.file, span.start.line, span.start.col
+    );
+    if let Some(raw) = source.and_then(|s| s.lines().nth(line_no - 1)) {
+        // Tabs are shown as four spaces, and the caret moves with them.
+        let raw: Vec<char> = raw.trim_end_matches('\r').chars().collect();
+        let shown = |col: usize| -> usize {
+            raw[..col.min(raw.len())]
+                .iter()
+                .map(|c| if *c == '\t' { 4 } else { 1 })
+                .sum()
+        };
+        let line: String = raw
+            .iter()
+            .map(|c| {
+                if *c == '\t' {
+                    "    ".to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect();
+        let width = shown(raw.len());
+        let start = shown((span.start.col as usize).saturating_sub(1));
         let end = if span.end.line == span.start.line {
-            (span.end.col as usize).saturating_sub(1).min(width)
+            shown((span.end.col as usize).saturating_sub(1))
         } else {
             width
         };
         let carets = end.saturating_sub(start).max(1);
         let _ = writeln!(out, "{gutter} |");
         let _ = writeln!(out, "{line_no} | {line}");
-        let _ = writeln!(out, "{gutter} | {}{}", " ".repeat(start), "^".repeat(carets));
+        let _ = writeln!(
+            out,
+            "{gutter} | {}{}",
+            " ".repeat(start),
+            "^".repeat(carets)
+        );
     }
     trailer(out, d, &gutter);
 }
@@ -68,7 +111,11 @@ fn trailer(out: &mut String, d: &Diagnostic, gutter: &str) {
         let _ = writeln!(out, "{gutter} = note: {note}");
     }
     if let Some(rule) = d.code.rule() {
-        let _ = writeln!(out, "{gutter} = note: policy rule {rule}; see `alma-access explain {}`", d.code.as_str());
+        let _ = writeln!(
+            out,
+            "{gutter} = note: policy rule {rule}; see `alma-access explain {}`",
+            d.code.as_str()
+        );
     }
 }
 
@@ -135,12 +182,16 @@ mod tests {
         let file = "access/logins/main/80012345.yaml";
         let mut sources = Sources::new();
         sources.insert(file.into(), "primary_id: \"80012346\"\nname: A\n".into());
-        let d = Diagnostic::error(Code::FileNameMismatch, file, "primary_id does not match the file name")
-            .at(Span {
-                start: Pos { line: 1, col: 13 },
-                end: Pos { line: 1, col: 23 },
-            })
-            .help("rename the file or correct primary_id");
+        let d = Diagnostic::error(
+            Code::FileNameMismatch,
+            file,
+            "primary_id does not match the file name",
+        )
+        .at(Span {
+            start: Pos { line: 1, col: 13 },
+            end: Pos { line: 1, col: 23 },
+        })
+        .help("rename the file or correct primary_id");
         let out = text(&[d], &sources);
         assert_eq!(
             out,

@@ -10,14 +10,26 @@ use crate::diag::{Code, Diagnostic};
 
 /// Loads the access folder at `root`. Paths in diagnostics start with `root` as given.
 pub fn load_dir(root: &Path) -> Loaded {
-    let prefix = display_root(root);
+    load_dir_as(root, &display_root(root))
+}
+
+/// Loads the access folder at `root`, showing paths as `prefix` + the relative path
+/// (e.g. `access/` for a checkout in a temporary folder).
+pub fn load_dir_as(root: &Path, prefix: &str) -> Loaded {
+    let prefix = prefix.to_string();
     let mut entries = Vec::new();
     let mut extra = Vec::new();
     for name in ["institution.yaml", "catalog.yaml", "units.yaml"] {
         if !root.join(name).exists() {
             extra.push(
-                Diagnostic::error(Code::MissingFile, format!("{prefix}{name}"), format!("`{name}` is missing"))
-                    .help(format!("every access repository has a `{name}`; see the README for its shape")),
+                Diagnostic::error(
+                    Code::MissingFile,
+                    format!("{prefix}{name}"),
+                    format!("`{name}` is missing"),
+                )
+                .help(format!(
+                    "every access repository has a `{name}`; see the README for its shape"
+                )),
             );
         }
     }
@@ -44,7 +56,11 @@ pub fn load_dir(root: &Path) -> Loaded {
 fn display_root(root: &Path) -> String {
     let s = root.to_string_lossy().replace('\\', "/");
     let s = s.trim_end_matches('/');
-    if s.is_empty() || s == "." { String::new() } else { format!("{s}/") }
+    if s.is_empty() || s == "." {
+        String::new()
+    } else {
+        format!("{s}/")
+    }
 }
 
 struct Entry {
@@ -56,13 +72,23 @@ struct Entry {
 /// Collects, in sorted order, every file below `dir` and every folder that
 /// is not one of the layout's folders (`profiles/`, `logins/`, `logins/<unit>/`),
 /// so that a folder sitting where a file belongs is reported, not skipped.
-fn walk(dir: &Path, rel: &str, prefix: &str, entries: &mut Vec<Entry>, extra: &mut Vec<Diagnostic>) {
+fn walk(
+    dir: &Path,
+    rel: &str,
+    prefix: &str,
+    entries: &mut Vec<Entry>,
+    extra: &mut Vec<Diagnostic>,
+) {
     let listing = match fs::read_dir(dir) {
         Ok(listing) => listing,
         Err(e) => {
             extra.push(
-                Diagnostic::error(Code::Io, format!("{prefix}{rel}"), format!("cannot read this folder: {e}"))
-                    .help("check the folder exists and is readable"),
+                Diagnostic::error(
+                    Code::Io,
+                    format!("{prefix}{rel}"),
+                    format!("cannot read this folder: {e}"),
+                )
+                .help("check the folder exists and is readable"),
             );
             return;
         }
@@ -70,25 +96,40 @@ fn walk(dir: &Path, rel: &str, prefix: &str, entries: &mut Vec<Entry>, extra: &m
     let mut paths: Vec<PathBuf> = listing.filter_map(Result::ok).map(|e| e.path()).collect();
     paths.sort();
     for path in paths {
-        let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else { continue };
+        let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+            continue;
+        };
         if name.starts_with('.') {
             continue;
         }
-        let child = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
+        let child = if rel.is_empty() {
+            name.clone()
+        } else {
+            format!("{rel}/{name}")
+        };
         let is_dir = path.is_dir();
-        let layout_dir = (rel.is_empty() && (name == "profiles" || name == "logins")) || rel == "logins";
+        let layout_dir =
+            (rel.is_empty() && (name == "profiles" || name == "logins")) || rel == "logins";
         if is_dir && layout_dir {
             walk(&path, &child, prefix, entries, extra);
         } else {
-            entries.push(Entry { rel: child, path, is_dir });
+            entries.push(Entry {
+                rel: child,
+                path,
+                is_dir,
+            });
         }
     }
 }
 
 fn read_file(display: &str, path: &Path, is_dir: bool) -> Result<Vec<u8>, Diagnostic> {
     if is_dir {
-        return Err(Diagnostic::error(Code::Io, display, "this is a folder, but the layout expects a YAML file here")
-            .help("move the folder's content elsewhere and keep one file with this name"));
+        return Err(Diagnostic::error(
+            Code::Io,
+            display,
+            "this is a folder, but the layout expects a YAML file here",
+        )
+        .help("move the folder's content elsewhere and keep one file with this name"));
     }
     let meta = fs::metadata(path).map_err(|e| io_error(display, &e))?;
     if meta.len() > MAX_FILE_BYTES {
@@ -103,7 +144,8 @@ fn read_file(display: &str, path: &Path, is_dir: bool) -> Result<Vec<u8>, Diagno
 }
 
 fn io_error(display: &str, e: &std::io::Error) -> Diagnostic {
-    Diagnostic::error(Code::Io, display, format!("cannot read the file: {e}")).help("check the file exists and is readable")
+    Diagnostic::error(Code::Io, display, format!("cannot read the file: {e}"))
+        .help("check the file exists and is readable")
 }
 
 /// Files that live beside access files by convention and are not reported.
@@ -119,11 +161,16 @@ fn stray(display: &str, rel: &str, is_dir: bool) -> Diagnostic {
     } else if rel.starts_with("profiles/") {
         "profiles live at `profiles/<name>.yaml`".to_string()
     } else {
-        "the access folder holds institution.yaml, catalog.yaml, units.yaml, profiles/ and logins/".to_string()
+        "the access folder holds institution.yaml, catalog.yaml, units.yaml, profiles/ and logins/"
+            .to_string()
     };
     let what = if is_dir { "folder" } else { "file" };
-    Diagnostic::warning(Code::StrayFile, display, format!("this {what} is not part of the access layout and is ignored"))
-        .help(help)
+    Diagnostic::warning(
+        Code::StrayFile,
+        display,
+        format!("this {what} is not part of the access layout and is ignored"),
+    )
+    .help(help)
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ mod disk;
 use crate::diag::{Code, Diagnostic, render::Sources};
 use crate::yaml::{self, Node, Pos, Problem, Span};
 
-pub use disk::load_dir;
+pub use disk::{load_dir, load_dir_as};
 
 /// Files larger than this are not read: no access file comes near it.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
@@ -25,9 +25,14 @@ pub enum FileKind {
     Catalog,
     Units,
     /// `profiles/<name>.yaml`
-    Profile { name: String },
+    Profile {
+        name: String,
+    },
     /// `logins/<folder>/<stem>.yaml`
-    Login { folder: String, stem: String },
+    Login {
+        folder: String,
+        stem: String,
+    },
 }
 
 impl FileKind {
@@ -38,14 +43,20 @@ impl FileKind {
             ["institution.yaml"] => Some(FileKind::Institution),
             ["catalog.yaml"] => Some(FileKind::Catalog),
             ["units.yaml"] => Some(FileKind::Units),
-            ["profiles", file] => file.strip_suffix(".yaml").filter(|s| !s.is_empty()).map(|name| FileKind::Profile {
-                name: name.to_string(),
-            }),
+            ["profiles", file] => {
+                file.strip_suffix(".yaml")
+                    .filter(|s| !s.is_empty())
+                    .map(|name| FileKind::Profile {
+                        name: name.to_string(),
+                    })
+            }
             ["logins", folder, file] => {
-                file.strip_suffix(".yaml").filter(|s| !s.is_empty()).map(|stem| FileKind::Login {
-                    folder: folder.to_string(),
-                    stem: stem.to_string(),
-                })
+                file.strip_suffix(".yaml")
+                    .filter(|s| !s.is_empty())
+                    .map(|stem| FileKind::Login {
+                        folder: folder.to_string(),
+                        stem: stem.to_string(),
+                    })
             }
             _ => None,
         }
@@ -80,7 +91,10 @@ pub struct Loaded {
 
 impl Loaded {
     /// The parsed files of one kind.
-    pub fn of_kind<'a>(&'a self, pred: impl Fn(&FileKind) -> bool + 'a) -> impl Iterator<Item = &'a SourceFile> + 'a {
+    pub fn of_kind<'a>(
+        &'a self,
+        pred: impl Fn(&FileKind) -> bool + 'a,
+    ) -> impl Iterator<Item = &'a SourceFile> + 'a {
         self.files.iter().filter(move |f| pred(&f.kind))
     }
 }
@@ -94,8 +108,13 @@ pub fn parse_files(raw: Vec<RawFile>) -> Loaded {
                 loaded.diagnostics.push(d);
                 None
             }
-            Ok(bytes) => match decode(&file.display, bytes) {
+            Ok(bytes) => match decode(&file.display, &bytes) {
                 Err(d) => {
+                    // Keep a readable copy so the diagnostic can show the line.
+                    loaded.sources.insert(
+                        file.display.clone(),
+                        String::from_utf8_lossy(&bytes).into_owned(),
+                    );
                     loaded.diagnostics.push(d);
                     None
                 }
@@ -103,12 +122,18 @@ pub fn parse_files(raw: Vec<RawFile>) -> Loaded {
                     let doc = yaml::parse(&text);
                     let fatal = doc.problems.iter().any(Problem::is_fatal);
                     for problem in &doc.problems {
-                        loaded.diagnostics.push(problem_diagnostic(&file.display, problem));
+                        loaded
+                            .diagnostics
+                            .push(problem_diagnostic(&file.display, problem));
                     }
                     if doc.root.is_none() && !fatal {
                         loaded.diagnostics.push(
-                            Diagnostic::error(Code::EmptyFile, &file.display, "the file holds no YAML document")
-                                .help("write the file's content, or delete the file"),
+                            Diagnostic::error(
+                                Code::EmptyFile,
+                                &file.display,
+                                "the file holds no YAML document",
+                            )
+                            .help("write the file's content, or delete the file"),
                         );
                     }
                     loaded.sources.insert(file.display.clone(), text);
@@ -126,11 +151,9 @@ pub fn parse_files(raw: Vec<RawFile>) -> Loaded {
 }
 
 /// UTF-8 decoding with the position of the first bad byte; a byte-order mark is dropped.
-fn decode(display: &str, mut bytes: Vec<u8>) -> Result<String, Diagnostic> {
-    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        bytes.drain(..3);
-    }
-    String::from_utf8(bytes).map_err(|e| {
+fn decode(display: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    String::from_utf8(bytes.to_vec()).map_err(|e| {
         let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let good = std::str::from_utf8(good).unwrap_or_default();
         let line = good.matches('\n').count() + 1;
@@ -190,7 +213,12 @@ mod tests {
                 stem: "80012345".into()
             })
         );
-        assert_eq!(FileKind::classify("profiles/circ-student.yaml"), Some(FileKind::Profile { name: "circ-student".into() }));
+        assert_eq!(
+            FileKind::classify("profiles/circ-student.yaml"),
+            Some(FileKind::Profile {
+                name: "circ-student".into()
+            })
+        );
         assert_eq!(FileKind::classify("logins/80012345.yaml"), None);
         assert_eq!(FileKind::classify("logins/main/x.yml"), None);
         assert_eq!(FileKind::classify("logins/main/deeper/x.yaml"), None);
@@ -198,13 +226,13 @@ mod tests {
 
     #[test]
     fn non_utf8_is_located_at_the_first_bad_byte() {
-        let d = decode("f.yaml", b"name: ok\nnote: caf\xe9\n".to_vec()).unwrap_err();
+        let d = decode("f.yaml", b"name: ok\nnote: caf\xe9\n").unwrap_err();
         assert_eq!(d.code, Code::NotUtf8);
         assert_eq!(d.span.unwrap().start, Pos { line: 2, col: 10 });
     }
 
     #[test]
     fn a_byte_order_mark_is_accepted() {
-        assert_eq!(decode("f.yaml", b"\xEF\xBB\xBFa: 1\n".to_vec()).unwrap(), "a: 1\n");
+        assert_eq!(decode("f.yaml", b"\xEF\xBB\xBFa: 1\n").unwrap(), "a: 1\n");
     }
 }

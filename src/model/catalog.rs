@@ -83,14 +83,18 @@ impl TryFrom<RawRoleType> for RoleType {
     type Error = String;
 
     fn try_from(raw: RawRoleType) -> Result<Self, String> {
-        let levels = match (raw.grants, raw.levels) {
-            (Some(grants), None) => Levels::Single(Level {
-                grants,
-                ..Level::default()
-            }),
-            (None, Some(levels)) => Levels::Named(levels),
-            _ => return Err("a role type has either `grants` (one level) or `levels`, not both or neither".into()),
-        };
+        let levels =
+            match (raw.grants, raw.levels) {
+                (Some(grants), None) => Levels::Single(Level {
+                    grants,
+                    ..Level::default()
+                }),
+                (None, Some(levels)) => Levels::Named(levels),
+                _ => return Err(
+                    "a role type has either `grants` (one level) or `levels`, not both or neither"
+                        .into(),
+                ),
+            };
         Ok(RoleType {
             label: raw.label,
             description: raw.description,
@@ -136,7 +140,10 @@ impl RoleType {
 
     /// Whether granting the level needs the systems group's approval (rule A3).
     pub fn needs_systems_approval(&self, level: &Level) -> bool {
-        self.systems_approval || level.systems_approval || self.needs_consultation(level) || level.requires_batch_attestation
+        self.systems_approval
+            || level.systems_approval
+            || self.needs_consultation(level)
+            || level.requires_batch_attestation
     }
 
     /// The unit flag the role type or level is reserved for (rule V10).
@@ -178,7 +185,11 @@ pub enum LimitKind {
 }
 
 impl LimitKind {
-    pub const ALL: [LimitKind; 3] = [LimitKind::PoLineOwners, LimitKind::CirculationDesks, LimitKind::Departments];
+    pub const ALL: [LimitKind; 3] = [
+        LimitKind::PoLineOwners,
+        LimitKind::CirculationDesks,
+        LimitKind::Departments,
+    ];
 
     /// The key used in login files and units.yaml.
     pub fn key(self) -> &'static str {

@@ -28,7 +28,10 @@ pub enum GrantSource {
     /// The bundle of the login's type (for custom logins: the view functions every custom login has).
     LoginType(LoginType),
     /// A role type (and level) under `roles:`.
-    RoleType { role_type: String, level: Option<String> },
+    RoleType {
+        role_type: String,
+        level: Option<String>,
+    },
     /// `additional_roles[index]`.
     Additional(usize),
 }
@@ -37,24 +40,40 @@ impl std::fmt::Display for GrantSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             GrantSource::LoginType(t) => write!(f, "login type {}", t.as_str()),
-            GrantSource::RoleType { role_type, level: Some(level) } => write!(f, "{role_type} {level}"),
-            GrantSource::RoleType { role_type, level: None } => f.write_str(role_type),
+            GrantSource::RoleType {
+                role_type,
+                level: Some(level),
+            } => write!(f, "{role_type} {level}"),
+            GrantSource::RoleType {
+                role_type,
+                level: None,
+            } => f.write_str(role_type),
             GrantSource::Additional(i) => write!(f, "additional_roles[{i}]"),
         }
     }
 }
 
 /// Expands one catalogue grant for a login's request in its unit.
-pub fn expand(spec: &GrantSpec, request: Option<&RoleGrant>, unit: &Unit, institution: &str) -> Vec<AlmaGrant> {
+pub fn expand(
+    spec: &GrantSpec,
+    request: Option<&RoleGrant>,
+    unit: &Unit,
+    institution: &str,
+) -> Vec<AlmaGrant> {
     let scopes: Vec<String> = match spec.scope {
         ScopeRule::Institution => vec![institution.to_string()],
         ScopeRule::Library | ScopeRule::DeskLibrary => vec![unit.alma_library.clone()],
-        ScopeRule::PoLineOwner => request.map(|r| r.po_line_owners.clone()).unwrap_or_default(),
+        ScopeRule::PoLineOwner => request
+            .map(|r| r.po_line_owners.clone())
+            .unwrap_or_default(),
     };
     let parameters: Vec<(String, String)> = match (spec.parameter, request) {
         (Some(kind), Some(request)) => {
-            let mut p: Vec<(String, String)> =
-                request.limit(kind.limit()).iter().map(|v| (kind.as_str().to_string(), v.clone())).collect();
+            let mut p: Vec<(String, String)> = request
+                .limit(kind.limit())
+                .iter()
+                .map(|v| (kind.as_str().to_string(), v.clone()))
+                .collect();
             p.sort();
             p.dedup();
             p
@@ -73,7 +92,12 @@ pub fn expand(spec: &GrantSpec, request: Option<&RoleGrant>, unit: &Unit, instit
 
 /// Every grant of a login, by source. Unknown role types or levels (which
 /// validation reports) contribute nothing.
-pub fn by_source(login: &Login, catalog: &Catalog, unit: &Unit, institution: &str) -> BTreeMap<GrantSource, BTreeSet<AlmaGrant>> {
+pub fn by_source(
+    login: &Login,
+    catalog: &Catalog,
+    unit: &Unit,
+    institution: &str,
+) -> BTreeMap<GrantSource, BTreeSet<AlmaGrant>> {
     let mut out: BTreeMap<GrantSource, BTreeSet<AlmaGrant>> = BTreeMap::new();
     let bundle = match login.kind {
         LoginType::View => &catalog.login_types.view,
@@ -81,16 +105,28 @@ pub fn by_source(login: &Login, catalog: &Catalog, unit: &Unit, institution: &st
         LoginType::Systems => &catalog.login_types.systems,
         LoginType::Custom => &catalog.login_types.custom,
     };
-    let base: BTreeSet<AlmaGrant> = bundle.grants.iter().flat_map(|g| expand(g, None, unit, institution)).collect();
+    let base: BTreeSet<AlmaGrant> = bundle
+        .grants
+        .iter()
+        .flat_map(|g| expand(g, None, unit, institution))
+        .collect();
     if !base.is_empty() {
         out.insert(GrantSource::LoginType(login.kind), base);
     }
     if login.kind == LoginType::Custom {
         for (name, request) in &login.roles {
-            let Some(level) = catalog.role_types.get(name).and_then(|rt| rt.level(request.level.as_deref())) else {
+            let Some(level) = catalog
+                .role_types
+                .get(name)
+                .and_then(|rt| rt.level(request.level.as_deref()))
+            else {
                 continue;
             };
-            let grants = level.grants.iter().flat_map(|g| expand(g, Some(request), unit, institution)).collect();
+            let grants = level
+                .grants
+                .iter()
+                .flat_map(|g| expand(g, Some(request), unit, institution))
+                .collect();
             out.insert(
                 GrantSource::RoleType {
                     role_type: name.clone(),
@@ -100,8 +136,11 @@ pub fn by_source(login: &Login, catalog: &Catalog, unit: &Unit, institution: &st
             );
         }
         for (i, extra) in login.additional_roles.iter().enumerate() {
-            let mut parameters: Vec<(String, String)> =
-                extra.parameters.iter().map(|p| (p.kind.clone(), p.value.clone())).collect();
+            let mut parameters: Vec<(String, String)> = extra
+                .parameters
+                .iter()
+                .map(|p| (p.kind.clone(), p.value.clone()))
+                .collect();
             parameters.sort();
             parameters.dedup();
             let grant = AlmaGrant {
@@ -117,10 +156,21 @@ pub fn by_source(login: &Login, catalog: &Catalog, unit: &Unit, institution: &st
 
 /// The set of Alma roles a login is entitled to. Roles with the same type
 /// and scope from different sources are merged, their parameters united.
-pub fn entitlements(login: &Login, catalog: &Catalog, unit: &Unit, institution: &str) -> Vec<AlmaGrant> {
+pub fn entitlements(
+    login: &Login,
+    catalog: &Catalog,
+    unit: &Unit,
+    institution: &str,
+) -> Vec<AlmaGrant> {
     let mut merged: BTreeMap<(String, String), BTreeSet<(String, String)>> = BTreeMap::new();
-    for grant in by_source(login, catalog, unit, institution).into_values().flatten() {
-        merged.entry((grant.role_type, grant.scope)).or_default().extend(grant.parameters);
+    for grant in by_source(login, catalog, unit, institution)
+        .into_values()
+        .flatten()
+    {
+        merged
+            .entry((grant.role_type, grant.scope))
+            .or_default()
+            .extend(grant.parameters);
     }
     merged
         .into_iter()

@@ -30,7 +30,11 @@ pub struct Institution {
 impl Institution {
     /// The members of the central systems team (`approver_groups.systems`).
     pub fn systems_group(&self) -> impl Iterator<Item = &str> {
-        self.approver_groups.get("systems").into_iter().flatten().map(String::as_str)
+        self.approver_groups
+            .get("systems")
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
     }
 }
 

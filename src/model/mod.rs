@@ -33,6 +33,8 @@ pub struct AccessRepo {
 impl AccessRepo {
     /// Finds a login by primary id, case-insensitively (as Alma compares ids).
     pub fn login(&self, primary_id: &str) -> Option<&Login> {
-        self.logins.iter().find(|l| l.primary_id.eq_ignore_ascii_case(primary_id))
+        self.logins
+            .iter()
+            .find(|l| l.primary_id.eq_ignore_ascii_case(primary_id))
     }
 }

@@ -62,10 +62,17 @@ pub fn validate(loaded: &Loaded, today: NaiveDate) -> Outcome {
     let mut raw_logins = Vec::new();
     for file in &loaded.files {
         let Some(root) = &file.root else { continue };
-        let doc = Doc { file: &file.display, root };
+        let doc = Doc {
+            file: &file.display,
+            root,
+        };
         match &file.kind {
-            FileKind::Institution => institution = typed::<Institution>(&doc, SchemaKind::Institution, &mut diagnostics),
-            FileKind::Catalog => catalog = typed::<Catalog>(&doc, SchemaKind::Catalog, &mut diagnostics),
+            FileKind::Institution => {
+                institution = typed::<Institution>(&doc, SchemaKind::Institution, &mut diagnostics)
+            }
+            FileKind::Catalog => {
+                catalog = typed::<Catalog>(&doc, SchemaKind::Catalog, &mut diagnostics)
+            }
             FileKind::Units => units = typed::<Units>(&doc, SchemaKind::Units, &mut diagnostics),
             FileKind::Profile { name } => {
                 if let Some(p) = typed::<Profile>(&doc, SchemaKind::Profile, &mut diagnostics) {
@@ -97,7 +104,9 @@ pub fn validate(loaded: &Loaded, today: NaiveDate) -> Outcome {
             today,
         };
         logins = login::check_all(&tables, &raw_logins, &mut diagnostics);
-        privilege::check(&tables, loaded, &logins, &mut diagnostics);
+        // Which catalogue entries are unused is only known when every login is sound.
+        let complete = !diagnostics.iter().any(Diagnostic::is_error);
+        privilege::check(&tables, loaded, &logins, complete, &mut diagnostics);
     } else {
         // Without a sound catalogue and units, only the rules of a single file apply.
         for (raw, file) in &raw_logins {
@@ -164,7 +173,7 @@ impl Doc<'_> {
 
 /// Builds a path into a document: `steps!["roles", name, "level"]`, `steps!["x", 2usize]`.
 macro_rules! steps {
-    ($($step:expr),* $(,)?) => { vec![$($crate::validate::IntoStep::into_step($step)),*] };
+    ($($step:expr),* $(,)?) => { ::std::vec::Vec::<$crate::yaml::Step>::from([$($crate::validate::IntoStep::into_step($step)),*]) };
 }
 pub(crate) use steps;
 
@@ -191,7 +200,11 @@ impl IntoStep for usize {
 }
 
 /// Schema-checks a document and, when it passes, deserializes it.
-fn typed<T: DeserializeOwned>(doc: &Doc<'_>, kind: SchemaKind, diagnostics: &mut Vec<Diagnostic>) -> Option<T> {
+fn typed<T: DeserializeOwned>(
+    doc: &Doc<'_>,
+    kind: SchemaKind,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<T> {
     let problems = schema::check(kind, doc.file, doc.root);
     if !problems.is_empty() {
         diagnostics.extend(problems);
@@ -201,8 +214,14 @@ fn typed<T: DeserializeOwned>(doc: &Doc<'_>, kind: SchemaKind, diagnostics: &mut
         Ok(value) => Some(value),
         Err(e) => {
             diagnostics.push(
-                doc.error(Code::InvalidValue, doc.value(&[]), format!("the file does not have the expected shape: {e}"))
-                    .help("compare the file with the schema in schemas/ and the examples in the README"),
+                doc.error(
+                    Code::InvalidValue,
+                    doc.value(&[]),
+                    format!("the file does not have the expected shape: {e}"),
+                )
+                .help(
+                    "compare the file with the schema in schemas/ and the examples in the README",
+                ),
             );
             None
         }
@@ -210,13 +229,22 @@ fn typed<T: DeserializeOwned>(doc: &Doc<'_>, kind: SchemaKind, diagnostics: &mut
 }
 
 /// Parses an ISO date, reporting rule V12 at `path` when it is not a real date.
-pub(crate) fn date(doc: &Doc<'_>, path: &[Step], text: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<NaiveDate> {
+pub(crate) fn date(
+    doc: &Doc<'_>,
+    path: &[Step],
+    text: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<NaiveDate> {
     match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
         Ok(d) => Some(d),
         Err(_) => {
             diagnostics.push(
-                doc.error(Code::InvalidDate, doc.value(path), format!("`{text}` is not a real calendar date"))
-                    .help("write an existing date as YYYY-MM-DD, e.g. 2026-09-30"),
+                doc.error(
+                    Code::InvalidDate,
+                    doc.value(path),
+                    format!("`{text}` is not a real calendar date"),
+                )
+                .help("write an existing date as YYYY-MM-DD, e.g. 2026-09-30"),
             );
             None
         }

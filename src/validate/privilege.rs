@@ -2,7 +2,7 @@
 //! another grant of the same login already includes all its Alma roles, and
 //! catalogue role types or levels that no login uses.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::diag::{Code, Diagnostic};
 use crate::load::{FileKind, Loaded};
@@ -11,35 +11,77 @@ use crate::model::{Login, LoginType};
 
 use super::{Doc, Tables, steps};
 
-pub(crate) fn check(tables: &Tables<'_>, loaded: &Loaded, logins: &[Login], out: &mut Vec<Diagnostic>) {
+/// Warns of redundant grants, and, when `complete` (every login validated), of unused catalogue entries.
+pub(crate) fn check(
+    tables: &Tables<'_>,
+    loaded: &Loaded,
+    logins: &[Login],
+    complete: bool,
+    out: &mut Vec<Diagnostic>,
+) {
+    let docs: HashMap<&str, Doc<'_>> = loaded
+        .files
+        .iter()
+        .filter_map(|f| {
+            f.root.as_ref().map(|root| {
+                (
+                    f.display.as_str(),
+                    Doc {
+                        file: &f.display,
+                        root,
+                    },
+                )
+            })
+        })
+        .collect();
     for login in logins {
-        redundant(tables, loaded, login, out);
+        if let Some(doc) = docs.get(login.file.as_str()) {
+            redundant(tables, doc, login, out);
+        }
     }
-    unused(tables, loaded, logins, out);
+    if complete {
+        unused(tables, loaded, logins, out);
+    }
 }
 
-fn redundant(tables: &Tables<'_>, loaded: &Loaded, login: &Login, out: &mut Vec<Diagnostic>) {
-    let Some(unit) = tables.units.get(&login.unit) else { return };
-    let Some(doc) = doc_for(loaded, &login.file) else { return };
+fn redundant(tables: &Tables<'_>, doc: &Doc<'_>, login: &Login, out: &mut Vec<Diagnostic>) {
+    let Some(unit) = tables.units.get(&login.unit) else {
+        return;
+    };
     let by_source = grants::by_source(login, tables.catalog, unit, &tables.institution.institution);
     for (source, set) in &by_source {
         if matches!(source, GrantSource::LoginType(_)) || set.is_empty() {
             continue;
         }
-        let covering = by_source
-            .iter()
-            .filter(|(other, _)| *other != source)
-            .find(|(other, other_set)| other_set.is_superset(set) && (other_set.len() > set.len() || *other < source));
+        let covering =
+            by_source
+                .iter()
+                .filter(|(other, _)| *other != source)
+                .find(|(other, other_set)| {
+                    other_set.is_superset(set) && (other_set.len() > set.len() || *other < source)
+                });
         if let Some((other, _)) = covering {
             let at = match source {
-                GrantSource::RoleType { role_type, .. } if login.roles.get(role_type).is_some_and(|g| g.from_profile) => doc.value(&steps!["profile"]),
+                GrantSource::RoleType { role_type, .. }
+                    if login.roles.get(role_type).is_some_and(|g| g.from_profile) =>
+                {
+                    doc.value(&steps!["profile"])
+                }
                 GrantSource::RoleType { role_type, .. } => doc.key(&steps!["roles", role_type]),
                 GrantSource::Additional(i) => doc.value(&steps!["additional_roles", *i]),
                 GrantSource::LoginType(_) => continue,
             };
             out.push(
-                doc.warning(Code::RedundantGrant, at, format!("`{source}` adds no Alma role: `{other}` already includes all of its roles"))
-                    .help(format!("remove `{source}`; least privilege asks for only what the work needs")),
+                doc.warning(
+                    Code::RedundantGrant,
+                    at,
+                    format!(
+                        "`{source}` adds no Alma role: `{other}` already includes all of its roles"
+                    ),
+                )
+                .help(format!(
+                    "remove `{source}`; least privilege asks for only what the work needs"
+                )),
             );
         }
     }
@@ -50,18 +92,31 @@ fn unused(tables: &Tables<'_>, loaded: &Loaded, logins: &[Login], out: &mut Vec<
         .files
         .iter()
         .find(|f| f.kind == FileKind::Catalog)
-        .and_then(|f| f.root.as_ref().map(|root| Doc { file: &f.display, root }))
+        .and_then(|f| {
+            f.root.as_ref().map(|root| Doc {
+                file: &f.display,
+                root,
+            })
+        })
     else {
         return;
     };
     let used: BTreeSet<(&str, Option<&str>)> = logins
         .iter()
         .filter(|l| l.kind == LoginType::Custom)
-        .flat_map(|l| l.roles.iter().map(|(rt, g)| (rt.as_str(), g.level.as_deref())))
+        .flat_map(|l| {
+            l.roles
+                .iter()
+                .map(|(rt, g)| (rt.as_str(), g.level.as_deref()))
+        })
         .collect();
     for (name, role_type) in &tables.catalog.role_types {
         let levels = role_type.all_levels();
-        let unused_levels: Vec<Option<&str>> = levels.iter().map(|(l, _)| *l).filter(|l| !used.contains(&(name.as_str(), *l))).collect();
+        let unused_levels: Vec<Option<&str>> = levels
+            .iter()
+            .map(|(l, _)| *l)
+            .filter(|l| !used.contains(&(name.as_str(), *l)))
+            .collect();
         if unused_levels.len() == levels.len() {
             out.push(
                 doc.warning(Code::UnusedCatalogEntry, doc.key(&steps![name]), format!("no login uses role type `{name}`"))
@@ -76,12 +131,4 @@ fn unused(tables: &Tables<'_>, loaded: &Loaded, logins: &[Login], out: &mut Vec<
             );
         }
     }
-}
-
-fn doc_for<'a>(loaded: &'a Loaded, file: &str) -> Option<Doc<'a>> {
-    loaded
-        .files
-        .iter()
-        .find(|f| f.display == file)
-        .and_then(|f| f.root.as_ref().map(|root| Doc { file: &f.display, root }))
 }

@@ -51,7 +51,10 @@ impl Site<'_> {
         let d = self.holder.doc.error(code, self.span(field, key), message);
         match self.origin {
             Origin::Login => d,
-            Origin::Profile { name, doc } => d.note(format!("the `{}` role comes from profile `{name}` ({})", self.role_type, doc.file)),
+            Origin::Profile { name, doc } => d.note(format!(
+                "the `{}` role comes from profile `{name}` ({})",
+                self.role_type, doc.file
+            )),
         }
     }
 }
@@ -65,29 +68,53 @@ pub(crate) fn check(
     raw: &RawRoleRequest,
     out: &mut Vec<Diagnostic>,
 ) -> Option<RoleGrant> {
-    let site = Site { holder, origin, role_type: name };
+    let site = Site {
+        holder,
+        origin,
+        role_type: name,
+    };
     let before = out.len();
     let Some(role_type) = tables.catalog.role_types.get(name) else {
-        let d = site.error(Code::UnknownRoleType, &[], true, format!("role type `{name}` is not in catalog.yaml"));
-        out.push(match did_you_mean(name, tables.catalog.role_types.keys().map(String::as_str)) {
-            Some(near) => d.help(format!("did you mean `{near}`?")),
-            None => d.help(format!("use one of: {}", join(tables.catalog.role_types.keys().map(String::as_str)))),
-        });
+        let d = site.error(
+            Code::UnknownRoleType,
+            &[],
+            true,
+            format!("role type `{name}` is not in catalog.yaml"),
+        );
+        out.push(
+            match did_you_mean(name, tables.catalog.role_types.keys().map(String::as_str)) {
+                Some(near) => d.help(format!("did you mean `{near}`?")),
+                None => d.help(format!(
+                    "use one of: {}",
+                    join(tables.catalog.role_types.keys().map(String::as_str))
+                )),
+            },
+        );
         return None;
     };
     let levels = role_type.level_names();
     let level = match (&raw.level, levels.is_empty()) {
         (None, false) => {
             out.push(
-                site.error(Code::UnknownLevel, &[], true, format!("role type `{name}` needs a `level`"))
-                    .help(format!("add `level:` with one of: {}", levels.join(", "))),
+                site.error(
+                    Code::UnknownLevel,
+                    &[],
+                    true,
+                    format!("role type `{name}` needs a `level`"),
+                )
+                .help(format!("add `level:` with one of: {}", levels.join(", "))),
             );
             return None;
         }
         (Some(l), true) => {
             out.push(
-                site.error(Code::UnknownLevel, &steps!["level"], false, format!("role type `{name}` has a single level; `level: {l}` does not apply"))
-                    .help(format!("remove `level`; write `{name}: {{}}`")),
+                site.error(
+                    Code::UnknownLevel,
+                    &steps!["level"],
+                    false,
+                    format!("role type `{name}` has a single level; `level: {l}` does not apply"),
+                )
+                .help(format!("remove `level`; write `{name}: {{}}`")),
             );
             return None;
         }
@@ -95,7 +122,12 @@ pub(crate) fn check(
             Some(found) => found,
             None => {
                 let l = level.as_deref().unwrap_or_default();
-                let d = site.error(Code::UnknownLevel, &steps!["level"], false, format!("`{name}` has no level `{l}`"));
+                let d = site.error(
+                    Code::UnknownLevel,
+                    &steps!["level"],
+                    false,
+                    format!("`{name}` has no level `{l}`"),
+                );
                 out.push(match did_you_mean(l, levels.iter().copied()) {
                     Some(near) => d.help(format!("did you mean `{near}`?")),
                     None => d.help(format!("use one of: {}", levels.join(", "))),
@@ -104,9 +136,16 @@ pub(crate) fn check(
             }
         },
     };
-    let level_field = if raw.level.is_some() { steps!["level"] } else { Vec::new() };
+    let level_field = if raw.level.is_some() {
+        steps!["level"]
+    } else {
+        Vec::new()
+    };
     let level_key = raw.level.is_none();
-    let level_label = raw.level.as_deref().map_or(format!("`{name}`"), |l| format!("`{name}` {l}"));
+    let level_label = raw
+        .level
+        .as_deref()
+        .map_or(format!("`{name}`"), |l| format!("`{name}` {l}"));
 
     // V5: the limiting codes.
     for kind in LimitKind::ALL {
@@ -119,14 +158,37 @@ pub(crate) fn check(
         if role_type.limited_by == Some(kind) {
             match given {
                 None => out.push(
-                    site.error(Code::MissingLimit, &[], true, format!("`{name}` roles must be limited to `{}`", kind.key()))
-                        .help(format!("add `{}:` listing the codes this person works at; {} lists: {}", kind.key(), holder.unit_id, join(allowed.iter().map(String::as_str))))),
+                    site.error(
+                        Code::MissingLimit,
+                        &[],
+                        true,
+                        format!("`{name}` roles must be limited to `{}`", kind.key()),
+                    )
+                    .help(format!(
+                        "add `{}:` listing the codes this person works at; {} lists: {}",
+                        kind.key(),
+                        holder.unit_id,
+                        join(allowed.iter().map(String::as_str))
+                    )),
+                ),
                 Some(codes) => {
                     for (i, code) in codes.iter().enumerate() {
                         if !allowed.contains(code) {
                             out.push(
-                                site.error(Code::CodeNotInUnit, &steps![kind.key(), i], false, format!("`{code}` is not one of the {} of unit `{}`", kind.key().replace('_', " "), holder.unit_id))
-                                    .help(format!("use one of: {} (or add it to the unit in units.yaml)", join(allowed.iter().map(String::as_str)))),
+                                site.error(
+                                    Code::CodeNotInUnit,
+                                    &steps![kind.key(), i],
+                                    false,
+                                    format!(
+                                        "`{code}` is not one of the {} of unit `{}`",
+                                        kind.key().replace('_', " "),
+                                        holder.unit_id
+                                    ),
+                                )
+                                .help(format!(
+                                    "use one of: {} (or add it to the unit in units.yaml)",
+                                    join(allowed.iter().map(String::as_str))
+                                )),
                             );
                         }
                     }
@@ -134,8 +196,13 @@ pub(crate) fn check(
             }
         } else if given.is_some() {
             out.push(
-                site.error(Code::LimitNotApplicable, &steps![kind.key()], true, format!("`{name}` roles are not limited by `{}`", kind.key()))
-                    .help(format!("remove `{}` from `{name}`", kind.key())),
+                site.error(
+                    Code::LimitNotApplicable,
+                    &steps![kind.key()],
+                    true,
+                    format!("`{name}` roles are not limited by `{}`", kind.key()),
+                )
+                .help(format!("remove `{}` from `{name}`", kind.key())),
             );
         }
     }
@@ -144,8 +211,13 @@ pub(crate) fn check(
         && only != holder.login
     {
         out.push(
-            site.error(Code::OperatorNeedsSharedDesk, &level_field, level_key, format!("{level_label} is for `login: {}` only", only.as_str()))
-                .help("choose another level, or request a login of that kind"),
+            site.error(
+                Code::OperatorNeedsSharedDesk,
+                &level_field,
+                level_key,
+                format!("{level_label} is for `login: {}` only", only.as_str()),
+            )
+            .help("choose another level, or request a login of that kind"),
         );
     }
     // V7: business need for students and temps.
@@ -158,7 +230,12 @@ pub(crate) fn check(
     // V8: batch attestation.
     let attestation = match &raw.batch_attestation {
         Some(a) => {
-            let tested = date(&holder.doc, &site_path(&site, &steps!["batch_attestation", "sandbox_tested_on"]), &a.sandbox_tested_on, out);
+            let tested = date(
+                &holder.doc,
+                &site_path(&site, &steps!["batch_attestation", "sandbox_tested_on"]),
+                &a.sandbox_tested_on,
+                out,
+            );
             tested.map(|sandbox_tested_on| Attestation {
                 documentation_read: a.documentation_read,
                 sandbox_tested_on,
@@ -186,8 +263,13 @@ pub(crate) fn check(
     // V9: consultation.
     if role_type.needs_consultation(level) && raw.consultation.is_none() {
         out.push(
-            site.error(Code::ConsultationMissing, &[], true, format!("{level_label} needs a `consultation` reference from the systems team"))
-                .help("consult the central systems team first and add `consultation: <ticket>`"),
+            site.error(
+                Code::ConsultationMissing,
+                &[],
+                true,
+                format!("{level_label} needs a `consultation` reference from the systems team"),
+            )
+            .help("consult the central systems team first and add `consultation: <ticket>`"),
         );
     }
     // V10: unit flags.
@@ -234,5 +316,9 @@ pub(crate) fn unit_codes(unit: &Unit, kind: LimitKind) -> &[String] {
 
 pub(crate) fn join<'a>(items: impl Iterator<Item = &'a str>) -> String {
     let v: Vec<&str> = items.collect();
-    if v.is_empty() { "(none)".to_string() } else { v.join(", ") }
+    if v.is_empty() {
+        "(none)".to_string()
+    } else {
+        v.join(", ")
+    }
 }

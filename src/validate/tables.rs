@@ -11,13 +11,20 @@ use crate::model::{Catalog, GrantSpec, Institution, LimitKind, RoleType, ScopeRu
 
 use super::{Doc, steps};
 
-pub(crate) fn check(loaded: &Loaded, institution: &Institution, catalog: &Catalog, _units: &Units, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(
+    loaded: &Loaded,
+    institution: &Institution,
+    catalog: &Catalog,
+    _units: &Units,
+    out: &mut Vec<Diagnostic>,
+) {
     let doc_of = |kind: FileKind| {
-        loaded
-            .files
-            .iter()
-            .find(|f| f.kind == kind)
-            .and_then(|f| f.root.as_ref().map(|root| Doc { file: &f.display, root }))
+        loaded.files.iter().find(|f| f.kind == kind).and_then(|f| {
+            f.root.as_ref().map(|root| Doc {
+                file: &f.display,
+                root,
+            })
+        })
     };
     if let Some(doc) = doc_of(FileKind::Institution) {
         check_institution(&doc, institution, out);
@@ -31,8 +38,15 @@ fn check_institution(doc: &Doc<'_>, institution: &Institution, out: &mut Vec<Dia
     for (i, env) in institution.default_environments.iter().enumerate() {
         if !institution.environments.contains_key(env) {
             out.push(
-                doc.error(Code::UnknownEnvironment, doc.value(&steps!["default_environments", i]), format!("environment `{env}` is not defined under `environments`"))
-                    .help(format!("define `{env}` under `environments`, or use one of: {}", names(institution.environments.keys()))),
+                doc.error(
+                    Code::UnknownEnvironment,
+                    doc.value(&steps!["default_environments", i]),
+                    format!("environment `{env}` is not defined under `environments`"),
+                )
+                .help(format!(
+                    "define `{env}` under `environments`, or use one of: {}",
+                    names(institution.environments.keys())
+                )),
             );
         }
     }
@@ -52,7 +66,12 @@ fn check_institution(doc: &Doc<'_>, institution: &Institution, out: &mut Vec<Dia
     }
 }
 
-fn check_catalog(doc: &Doc<'_>, institution: &Institution, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
+fn check_catalog(
+    doc: &Doc<'_>,
+    institution: &Institution,
+    catalog: &Catalog,
+    out: &mut Vec<Diagnostic>,
+) {
     let bundles: [(&str, &Bundle); 4] = [
         ("view", &catalog.login_types.view),
         ("view-analytics", &catalog.login_types.view_analytics),
@@ -62,13 +81,21 @@ fn check_catalog(doc: &Doc<'_>, institution: &Institution, catalog: &Catalog, ou
     for (name, bundle) in bundles {
         if name != "custom" && bundle.grants.is_empty() {
             out.push(
-                doc.error(Code::CatalogIntegrity, doc.key(&steps!["login_types", name]), format!("login type `{name}` grants no Alma role"))
-                    .help("list at least one grant; a login of this type would otherwise have no access"),
+                doc.error(
+                    Code::CatalogIntegrity,
+                    doc.key(&steps!["login_types", name]),
+                    format!("login type `{name}` grants no Alma role"),
+                )
+                .help(
+                    "list at least one grant; a login of this type would otherwise have no access",
+                ),
             );
         }
         for (i, grant) in bundle.grants.iter().enumerate() {
             let at = steps!["login_types", name, "grants", i];
-            if grant.parameter.is_some() || matches!(grant.scope, ScopeRule::PoLineOwner | ScopeRule::DeskLibrary) {
+            if grant.parameter.is_some()
+                || matches!(grant.scope, ScopeRule::PoLineOwner | ScopeRule::DeskLibrary)
+            {
                 out.push(
                     doc.error(Code::CatalogIntegrity, doc.value(&at), format!("a grant of login type `{name}` depends on per-login codes"))
                         .help("fixed bundles take no desks, departments or PO line owners: use scope `institution` or `library` and no parameter"),
@@ -86,7 +113,9 @@ fn check_catalog(doc: &Doc<'_>, institution: &Institution, catalog: &Catalog, ou
             if level.grants.is_empty() {
                 let mut at = base.clone();
                 at.extend(steps!["grants"]);
-                let what = level_name.map_or(format!("role type `{rt_name}`"), |l| format!("level `{l}` of `{rt_name}`"));
+                let what = level_name.map_or(format!("role type `{rt_name}`"), |l| {
+                    format!("level `{l}` of `{rt_name}`")
+                });
                 out.push(
                     doc.error(Code::CatalogIntegrity, doc.key(&at), format!("{what} grants no Alma role"))
                         .help("every level grants at least one Alma role; remove the level or list its grants"),
@@ -103,35 +132,78 @@ fn check_catalog(doc: &Doc<'_>, institution: &Institution, catalog: &Catalog, ou
             && levels.is_empty()
         {
             out.push(
-                doc.error(Code::CatalogIntegrity, doc.key(&steps![rt_name, "levels"]), format!("role type `{rt_name}` has no levels"))
-                    .help("define at least one level, or use `grants:` for a single-level role type"),
+                doc.error(
+                    Code::CatalogIntegrity,
+                    doc.key(&steps![rt_name, "levels"]),
+                    format!("role type `{rt_name}` has no levels"),
+                )
+                .help("define at least one level, or use `grants:` for a single-level role type"),
             );
         }
     }
 }
 
-fn check_grant(doc: &Doc<'_>, rt_name: &str, role_type: &RoleType, grant: &GrantSpec, at: &[crate::yaml::Step], out: &mut Vec<Diagnostic>) {
+fn check_grant(
+    doc: &Doc<'_>,
+    rt_name: &str,
+    role_type: &RoleType,
+    grant: &GrantSpec,
+    at: &[crate::yaml::Step],
+    out: &mut Vec<Diagnostic>,
+) {
     let needs = |limit: LimitKind, why: &str| -> Option<Diagnostic> {
         (role_type.limited_by != Some(limit)).then(|| {
-            doc.error(Code::CatalogIntegrity, doc.value(at), format!("{why}, but role type `{rt_name}` is not `limited_by: {}`", limit.key()))
-                .help(format!("set `limited_by: {}` on `{rt_name}`, or change the grant", limit.key()))
+            doc.error(
+                Code::CatalogIntegrity,
+                doc.value(at),
+                format!(
+                    "{why}, but role type `{rt_name}` is not `limited_by: {}`",
+                    limit.key()
+                ),
+            )
+            .help(format!(
+                "set `limited_by: {}` on `{rt_name}`, or change the grant",
+                limit.key()
+            ))
         })
     };
     if let Some(kind) = grant.parameter {
-        out.extend(needs(kind.limit(), &format!("the grant takes a `{}` parameter per code", kind.as_str())));
+        out.extend(needs(
+            kind.limit(),
+            &format!("the grant takes a `{}` parameter per code", kind.as_str()),
+        ));
     }
     match grant.scope {
-        ScopeRule::PoLineOwner => out.extend(needs(LimitKind::PoLineOwners, "the grant is scoped per PO line owner")),
-        ScopeRule::DeskLibrary => out.extend(needs(LimitKind::CirculationDesks, "the grant is scoped to the desks' library")),
+        ScopeRule::PoLineOwner => out.extend(needs(
+            LimitKind::PoLineOwners,
+            "the grant is scoped per PO line owner",
+        )),
+        ScopeRule::DeskLibrary => out.extend(needs(
+            LimitKind::CirculationDesks,
+            "the grant is scoped to the desks' library",
+        )),
         ScopeRule::Institution | ScopeRule::Library => {}
     }
 }
 
-fn preserved(doc: &Doc<'_>, institution: &Institution, grant: &GrantSpec, at: &[crate::yaml::Step], out: &mut Vec<Diagnostic>) {
+fn preserved(
+    doc: &Doc<'_>,
+    institution: &Institution,
+    grant: &GrantSpec,
+    at: &[crate::yaml::Step],
+    out: &mut Vec<Diagnostic>,
+) {
     if institution.preserve_roles.contains(&grant.alma_role) {
         out.push(
-            doc.error(Code::CatalogIntegrity, doc.value(at), format!("role {} is in `preserve_roles`, so it is never managed", grant.alma_role))
-                .help("remove the grant, or take the code out of `preserve_roles` in institution.yaml"),
+            doc.error(
+                Code::CatalogIntegrity,
+                doc.value(at),
+                format!(
+                    "role {} is in `preserve_roles`, so it is never managed",
+                    grant.alma_role
+                ),
+            )
+            .help("remove the grant, or take the code out of `preserve_roles` in institution.yaml"),
         );
     }
 }

@@ -1,0 +1,97 @@
+//! A throwaway copy of an access folder that a test edits and validates.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use alma_access::diag::{Code, render};
+use alma_access::load;
+use alma_access::validate::{self, Outcome};
+use chrono::NaiveDate;
+
+pub const TODAY: &str = "2026-11-23";
+
+pub struct Fixture {
+    _dir: tempfile::TempDir,
+    pub root: PathBuf,
+}
+
+pub struct Report {
+    pub outcome: Outcome,
+    pub text: String,
+}
+
+impl Report {
+    pub fn codes(&self) -> Vec<Code> {
+        self.outcome.diagnostics.iter().map(|d| d.code).collect()
+    }
+
+    pub fn errors(&self) -> usize {
+        self.outcome
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .count()
+    }
+}
+
+impl Fixture {
+    /// A copy of `tests/fixtures/minimal`.
+    pub fn minimal() -> Fixture {
+        Fixture::copy_of(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal"))
+    }
+
+    fn copy_of(src: &Path) -> Fixture {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().join("access");
+        copy_dir(src, &root);
+        Fixture { _dir: dir, root }
+    }
+
+    /// Replaces the first occurrence of `from` in a file; the text must be there.
+    pub fn edit(&self, rel: &str, from: &str, to: &str) -> &Self {
+        let path = self.root.join(rel);
+        let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        assert!(text.contains(from), "{rel} has no {from:?}");
+        fs::write(&path, text.replacen(from, to, 1)).unwrap();
+        self
+    }
+
+    pub fn write(&self, rel: &str, content: impl AsRef<[u8]>) -> &Self {
+        let path = self.root.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, content).unwrap();
+        self
+    }
+
+    pub fn remove(&self, rel: &str) -> &Self {
+        let path = self.root.join(rel);
+        if path.is_dir() {
+            fs::remove_dir_all(path)
+        } else {
+            fs::remove_file(path)
+        }
+        .unwrap();
+        self
+    }
+
+    pub fn validate(&self) -> Report {
+        let loaded = load::load_dir_as(&self.root, "access/");
+        let today = NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
+        let outcome = validate::validate(&loaded, today);
+        let text = render::text(&outcome.diagnostics, &loaded.sources);
+        Report { outcome, text }
+    }
+}
+
+fn copy_dir(src: &Path, dst: &Path) {
+    fs::create_dir_all(dst).unwrap();
+    for entry in fs::read_dir(src).unwrap() {
+        let entry = entry.unwrap();
+        let to = dst.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &to);
+        } else {
+            fs::copy(entry.path(), to).unwrap();
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! Integration tests of `validate`: the policy rules, malformed input and
+//! the command line, over throwaway copies of fixture trees.
+
+mod cli;
+mod fixture;
+mod malformed;
+mod rules;
