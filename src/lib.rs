@@ -10,11 +10,15 @@
 //! - [`schema`]: the embedded JSON Schemas and the mapping of schema errors back to YAML positions.
 //! - [`model`]: the validated types (`Institution`, `Catalog`, `Units`, `Profile`, `Login`).
 //! - [`validate`]: the institution's policy rules V1-V14 over the loaded tree.
+//! - [`alma`]: Alma wire types, the `AlmaRead` / `AlmaWrite` traits and the HTTP client.
+//! - [`emulator`]: an in-process and HTTP emulator of the Alma Users API.
 //! - [`synth`]: synthetic institutions of any size, for benchmarks and load tests.
 //! - [`cli`]: one file per subcommand; the binary is a thin wrapper over it.
 
+pub mod alma;
 pub mod cli;
 pub mod diag;
+pub mod emulator;
 pub mod load;
 pub mod model;
 pub mod schema;

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod emulator;
 pub mod explain;
 pub mod validate;
 
@@ -24,6 +25,8 @@ pub enum Command {
     Validate(validate::Args),
     /// Explain a diagnostic code, or list them all.
     Explain(explain::Args),
+    /// Serve an emulated Alma Users API from a JSON state file.
+    Emulator(emulator::Args),
 }
 
 /// Exit code: success.
@@ -38,6 +41,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Command::Validate(args) => validate::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Emulator(args) => emulator::run(args),
     };
     ExitCode::from(code)
 }

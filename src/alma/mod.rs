@@ -1,0 +1,258 @@
+//! Talking to Alma. This module owns the edge between the reconciler and
+//! the Alma Users API: the wire types ([`wire`], the only place Alma's JSON
+//! names appear), the reconciler's [`Role`], the [`AlmaError`] type, the
+//! [`AlmaRead`] / [`AlmaWrite`] traits that plan and apply are written
+//! against, and [`AlmaClient`], the rate-limited, retrying HTTP client that
+//! implements them. The emulator implements the same traits in process.
+//! `plan` needs only [`AlmaRead`], so it runs with a read-only key.
+
+use std::future::Future;
+
+mod client;
+mod config;
+pub mod error;
+mod ratelimit;
+pub mod role;
+pub mod secret;
+pub mod wire;
+
+pub use client::AlmaClient;
+pub use config::{ClientConfig, Region};
+pub use error::{AlmaError, AlmaErrorDetail};
+pub use role::{Role, RoleIdentity, RoleParameter, RoleStatus, normalize};
+pub use secret::ApiKey;
+
+/// The code table that lists role types.
+pub const ROLE_TYPE_TABLE: &str = "HFrUserRoles.roleType";
+/// The most users `list_users` returns in one page.
+pub const MAX_PAGE: u32 = 100;
+
+/// One page of `list_users`: brief users (without roles).
+#[derive(Clone, Debug, PartialEq)]
+pub struct UserPage {
+    /// How many users match the query in all.
+    pub total_record_count: u64,
+    pub users: Vec<wire::User>,
+}
+
+/// One row of a code table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeRow {
+    pub code: String,
+    pub description: String,
+}
+
+/// A library.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Library {
+    pub code: String,
+    pub name: String,
+}
+
+/// A circulation desk of a library.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Desk {
+    pub code: String,
+    pub name: String,
+}
+
+/// What `conf/general` says about the key's institution and environment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct General {
+    pub institution_code: String,
+    /// As Alma spells it, e.g. `PRODUCTION` or `SANDBOX`.
+    pub environment_type: String,
+}
+
+impl General {
+    /// Whether the environment is `expected`, compared case-insensitively.
+    pub fn is_environment(&self, expected: &str) -> bool {
+        self.environment_type
+            .trim()
+            .eq_ignore_ascii_case(expected.trim())
+    }
+}
+
+/// API calls made so far and, when Alma said, how many remain today.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ApiUsage {
+    /// Requests sent, retries included.
+    pub calls: u64,
+    /// The last `X-Exl-Api-Remaining` seen.
+    pub remaining: Option<u64>,
+}
+
+/// Everything `plan` reads from Alma. A read-only key suffices.
+pub trait AlmaRead: Send + Sync {
+    /// One user with roles; `Ok(None)` when Alma says there is no such user
+    /// (error 401861 or 401890). Any other failure is an error, never `None`.
+    fn get_user(
+        &self,
+        id: &str,
+    ) -> impl Future<Output = Result<Option<wire::User>, AlmaError>> + Send;
+
+    /// One page of brief users (no roles). `limit` is at most [`MAX_PAGE`];
+    /// `query` is Alma's `q`, e.g. `primary_id~jdoe`.
+    fn list_users(
+        &self,
+        offset: u32,
+        limit: u32,
+        query: Option<&str>,
+    ) -> impl Future<Output = Result<UserPage, AlmaError>> + Send;
+
+    /// The rows of a code table, e.g. [`ROLE_TYPE_TABLE`].
+    fn code_table(
+        &self,
+        name: &str,
+    ) -> impl Future<Output = Result<Vec<CodeRow>, AlmaError>> + Send;
+
+    /// The institution's libraries.
+    fn libraries(&self) -> impl Future<Output = Result<Vec<Library>, AlmaError>> + Send;
+
+    /// The circulation desks of one library.
+    fn circulation_desks(
+        &self,
+        library: &str,
+    ) -> impl Future<Output = Result<Vec<Desk>, AlmaError>> + Send;
+
+    /// The institution and environment the key belongs to.
+    fn general(&self) -> impl Future<Output = Result<General, AlmaError>> + Send;
+
+    /// Calls made so far and the remaining daily budget.
+    fn usage(&self) -> ApiUsage;
+}
+
+/// What `apply` adds: replacing a user. Alma's PUT swaps the whole user, so
+/// send back the full user from a GET with only `user_role` changed.
+pub trait AlmaWrite: AlmaRead {
+    /// Replaces the user `user.primary_id` by `user`; returns the user as Alma
+    /// stored it.
+    fn update_user(
+        &self,
+        user: &wire::User,
+    ) -> impl Future<Output = Result<wire::User, AlmaError>> + Send;
+}
+
+// The configuration reads as the reconciler sees them; both the client and
+// the emulator's in-process face go through these.
+
+impl From<wire::UserList> for UserPage {
+    fn from(list: wire::UserList) -> Self {
+        UserPage {
+            total_record_count: list.total_record_count,
+            users: list.user,
+        }
+    }
+}
+
+impl From<wire::CodeTable> for Vec<CodeRow> {
+    fn from(table: wire::CodeTable) -> Self {
+        table
+            .row
+            .into_iter()
+            .map(|r| CodeRow {
+                code: r.code,
+                description: r.description,
+            })
+            .collect()
+    }
+}
+
+impl From<wire::LibraryList> for Vec<Library> {
+    fn from(list: wire::LibraryList) -> Self {
+        list.library
+            .into_iter()
+            .map(|l| Library {
+                code: l.code,
+                name: l.name,
+            })
+            .collect()
+    }
+}
+
+impl From<wire::NamedRecord> for Desk {
+    fn from(desk: wire::NamedRecord) -> Self {
+        Desk {
+            code: desk.code,
+            name: desk.name,
+        }
+    }
+}
+
+impl From<wire::GeneralConf> for General {
+    fn from(conf: wire::GeneralConf) -> Self {
+        General {
+            institution_code: conf.institution.value().to_owned(),
+            environment_type: conf.environment_type.value().to_owned(),
+        }
+    }
+}
+
+/// Checks an identifier (user id, library code, code-table name) before it
+/// goes into a URL path, and returns it percent-encoded.
+pub fn encode_id(id: &str) -> Result<String, AlmaError> {
+    let invalid = |reason| {
+        Err(AlmaError::InvalidId {
+            id: id.to_owned(),
+            reason,
+        })
+    };
+    if id.is_empty() {
+        return invalid("it is empty");
+    }
+    if id.contains("..") {
+        return invalid("it contains \"..\"");
+    }
+    if let Some(c) = id
+        .chars()
+        .find(|c| matches!(c, '/' | '\\' | '%' | '?' | '#') || c.is_whitespace() || c.is_control())
+    {
+        return invalid(match c {
+            '/' | '\\' => "it contains a slash",
+            '%' => "it contains '%'",
+            '?' | '#' => "it contains '?' or '#'",
+            _ if c.is_whitespace() => "it contains whitespace",
+            _ => "it contains a control character",
+        });
+    }
+    let mut out = String::with_capacity(id.len());
+    for byte in id.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_checked_and_encoded() {
+        assert_eq!(encode_id("jdoe").unwrap(), "jdoe");
+        assert_eq!(encode_id("j.doe@uni.edu").unwrap(), "j.doe%40uni.edu");
+        assert_eq!(encode_id("Zoë+1").unwrap(), "Zo%C3%AB%2B1");
+        for bad in [
+            "", "a/b", "a\\b", "..", "a..b", "50%", "a?b", "a#b", "a b", "a\tb", "a\u{7}b",
+            "a\u{a0}b",
+        ] {
+            assert!(
+                matches!(encode_id(bad), Err(AlmaError::InvalidId { .. })),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn environment_comparison_ignores_case() {
+        let g = General {
+            institution_code: "X".into(),
+            environment_type: "PRODUCTION".into(),
+        };
+        assert!(g.is_environment("production"));
+        assert!(!g.is_environment("sandbox"));
+    }
+}
