@@ -10,8 +10,11 @@
 //! - [`schema`]: the embedded JSON Schemas and the mapping of schema errors back to YAML positions.
 //! - [`model`]: the validated types (`Institution`, `Catalog`, `Units`, `Profile`, `Login`).
 //! - [`validate`]: the institution's policy rules V1-V14 over the loaded tree.
+//! - [`lifecycle`]: where a login stands on a day (start, training, leave, suspension, end).
 //! - [`alma`]: Alma wire types, the `AlmaRead` / `AlmaWrite` traits and the HTTP client.
 //! - [`emulator`]: an in-process and HTTP emulator of the Alma Users API.
+//! - [`reconcile`]: desired state, the pure `diff`, typed plans, safety gates, apply and audit.
+//! - [`history`]: what changed in git since a revision (incremental plans, deleted logins).
 //! - [`synth`]: synthetic institutions of any size, for benchmarks and load tests.
 //! - [`cli`]: one file per subcommand; the binary is a thin wrapper over it.
 
@@ -19,8 +22,11 @@ pub mod alma;
 pub mod cli;
 pub mod diag;
 pub mod emulator;
+pub mod history;
+pub mod lifecycle;
 pub mod load;
 pub mod model;
+pub mod reconcile;
 pub mod schema;
 pub mod synth;
 pub mod validate;

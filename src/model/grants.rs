@@ -32,9 +32,15 @@ pub enum GrantSource {
         role_type: String,
         level: Option<String>,
     },
+    /// `work_order_departments`: the Work Order Operator role with one
+    /// `ServiceUnit` parameter per department.
+    WorkOrderDepartments,
     /// `additional_roles[index]`.
     Additional(usize),
 }
+
+/// The Alma role that `work_order_departments` grant: Work Order Operator.
+pub const WORK_ORDER_OPERATOR: &str = "214";
 
 impl std::fmt::Display for GrantSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -48,6 +54,7 @@ impl std::fmt::Display for GrantSource {
                 role_type,
                 level: None,
             } => f.write_str(role_type),
+            GrantSource::WorkOrderDepartments => f.write_str("work_order_departments"),
             GrantSource::Additional(i) => write!(f, "additional_roles[{i}]"),
         }
     }
@@ -134,6 +141,21 @@ pub fn by_source(
                 },
                 grants,
             );
+        }
+        if !login.work_order_departments.is_empty() {
+            let mut parameters: Vec<(String, String)> = login
+                .work_order_departments
+                .iter()
+                .map(|d| ("ServiceUnit".to_string(), d.clone()))
+                .collect();
+            parameters.sort();
+            parameters.dedup();
+            let grant = AlmaGrant {
+                role_type: WORK_ORDER_OPERATOR.to_string(),
+                scope: unit.alma_library.clone(),
+                parameters,
+            };
+            out.insert(GrantSource::WorkOrderDepartments, BTreeSet::from([grant]));
         }
         for (i, extra) in login.additional_roles.iter().enumerate() {
             let mut parameters: Vec<(String, String)> = extra

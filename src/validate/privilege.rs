@@ -69,6 +69,7 @@ fn redundant(tables: &Tables<'_>, doc: &Doc<'_>, login: &Login, out: &mut Vec<Di
                 }
                 GrantSource::RoleType { role_type, .. } => doc.key(&steps!["roles", role_type]),
                 GrantSource::Additional(i) => doc.value(&steps!["additional_roles", *i]),
+                GrantSource::WorkOrderDepartments => doc.key(&steps!["work_order_departments"]),
                 GrantSource::LoginType(_) => continue,
             };
             out.push(

@@ -2,6 +2,7 @@
 //! the command line, over throwaway copies of fixture trees.
 
 mod cli;
+#[path = "../common/fixture.rs"]
 mod fixture;
 mod malformed;
 mod rules;

@@ -1,4 +1,6 @@
 //! A throwaway copy of an access folder that a test edits and validates.
+// Shared by several test binaries; each uses only part of it.
+#![allow(dead_code)]
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -75,8 +77,11 @@ impl Fixture {
     }
 
     pub fn validate(&self) -> Report {
+        self.validate_on(NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap())
+    }
+
+    pub fn validate_on(&self, today: NaiveDate) -> Report {
         let loaded = load::load_dir_as(&self.root, "access/");
-        let today = NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
         let outcome = validate::validate(&loaded, today);
         let text = render::text(&outcome.diagnostics, &loaded.sources);
         Report { outcome, text }

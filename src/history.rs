@@ -1,0 +1,181 @@
+//! What changed in git: the logins a plan must look at when only some files
+//! changed (`--changed-since REV`), and the login files deleted since then
+//! (R9: their users lose every managed role). Compares the base commit's
+//! tree with the working tree (staged and unstaged changes included), so a
+//! pull request's checkout and a liaison's local edits are seen alike.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use git2::{Delta, DiffOptions, Repository};
+
+use crate::load::FileKind;
+use crate::model::AccessRepo;
+use crate::reconcile::Deleted;
+use crate::yaml::{self, Value};
+
+/// The logins touched since a base revision.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// A table (institution, catalogue, units) changed: every login is concerned.
+    pub everything: bool,
+    /// Lower-cased primary ids of logins whose file or profile changed.
+    pub logins: BTreeSet<String>,
+    /// Login files deleted (and not merely moved).
+    pub deleted: Vec<Deleted>,
+    /// Files changed under the access folder.
+    pub files: usize,
+}
+
+/// The git repository holding `access_dir`, and the access folder's path within it.
+fn open(access_dir: &Path) -> Result<(Repository, PathBuf), String> {
+    let repo = Repository::discover(access_dir).map_err(|e| {
+        format!(
+            "`{}` is not in a git repository: {}",
+            access_dir.display(),
+            e.message()
+        )
+    })?;
+    let workdir = repo
+        .workdir()
+        .ok_or("the git repository has no working tree")?
+        .canonicalize()
+        .map_err(|e| e.to_string())?;
+    let access = access_dir.canonicalize().map_err(|e| e.to_string())?;
+    let relative = access
+        .strip_prefix(&workdir)
+        .map_err(|_| "the access folder is outside the git working tree".to_string())?
+        .to_path_buf();
+    Ok((repo, relative))
+}
+
+/// The commit checked out, if the access folder is in a git repository with one.
+pub fn head_commit(access_dir: &Path) -> Option<String> {
+    let (repo, _) = open(access_dir).ok()?;
+    let head = repo.head().ok()?.peel_to_commit().ok()?;
+    Some(head.id().to_string())
+}
+
+/// Whether the working tree differs from HEAD under the access folder.
+pub fn is_dirty(access_dir: &Path) -> bool {
+    let Ok((repo, relative)) = open(access_dir) else {
+        return false;
+    };
+    let Ok(head) = repo.head().and_then(|h| h.peel_to_tree()) else {
+        return false;
+    };
+    let mut opts = DiffOptions::new();
+    opts.pathspec(relative.to_string_lossy().as_ref())
+        .include_untracked(true);
+    repo.diff_tree_to_workdir_with_index(Some(&head), Some(&mut opts))
+        .map(|d| d.deltas().len() > 0)
+        .unwrap_or(false)
+}
+
+/// The logins changed between `base` and the working tree.
+pub fn changed_since(
+    access_dir: &Path,
+    base: &str,
+    current: &AccessRepo,
+) -> Result<Changes, String> {
+    let (repo, relative) = open(access_dir)?;
+    let base_tree = repo
+        .revparse_single(base)
+        .and_then(|o| o.peel_to_tree())
+        .map_err(|e| format!("cannot find revision `{base}`: {}", e.message()))?;
+    let prefix = relative.to_string_lossy().replace('\\', "/");
+    let mut opts = DiffOptions::new();
+    opts.include_untracked(true).recurse_untracked_dirs(true);
+    if !prefix.is_empty() {
+        opts.pathspec(&prefix);
+    }
+    let diff = repo
+        .diff_tree_to_workdir_with_index(Some(&base_tree), Some(&mut opts))
+        .map_err(|e| format!("cannot compare with `{base}`: {}", e.message()))?;
+    let mut changes = Changes::default();
+    let mut deleted_files = Vec::new();
+    for delta in diff.deltas() {
+        changes.files += 1;
+        let sides = match delta.status() {
+            Delta::Deleted => vec![(delta.old_file(), true)],
+            Delta::Added | Delta::Untracked => vec![(delta.new_file(), false)],
+            _ => vec![(delta.old_file(), false), (delta.new_file(), false)],
+        };
+        for (file, gone) in sides {
+            let Some(path) = file.path() else { continue };
+            let path = path.to_string_lossy().replace('\\', "/");
+            let Some(rel) = strip(&path, &prefix) else {
+                continue;
+            };
+            match FileKind::classify(rel) {
+                Some(FileKind::Institution | FileKind::Catalog | FileKind::Units) => {
+                    changes.everything = true
+                }
+                Some(FileKind::Profile { name }) => {
+                    changes.logins.extend(
+                        current
+                            .logins
+                            .iter()
+                            .filter(|l| l.profile.as_deref() == Some(name.as_str()))
+                            .map(|l| l.primary_id.to_lowercase()),
+                    );
+                }
+                Some(FileKind::Login { stem, .. }) if gone => {
+                    deleted_files.push((path.clone(), stem, file.id()))
+                }
+                Some(FileKind::Login { stem, .. }) => {
+                    changes.logins.insert(stem.to_lowercase());
+                }
+                None => {}
+            }
+        }
+    }
+    for (path, stem, blob) in deleted_files {
+        let (primary_id, environments) = read_deleted(&repo, blob).unwrap_or((stem, None));
+        if current.login(&primary_id).is_some() {
+            // Moved to another unit's folder, not deleted.
+            changes.logins.insert(primary_id.to_lowercase());
+            continue;
+        }
+        changes.deleted.push(Deleted {
+            primary_id,
+            file: path,
+            environments: environments
+                .unwrap_or_else(|| current.institution.default_environments.clone()),
+        });
+    }
+    Ok(changes)
+}
+
+fn strip<'a>(path: &'a str, prefix: &str) -> Option<&'a str> {
+    if prefix.is_empty() {
+        Some(path)
+    } else {
+        path.strip_prefix(prefix)?.strip_prefix('/')
+    }
+}
+
+/// The primary id and environments a deleted login file declared.
+fn read_deleted(repo: &Repository, blob: git2::Oid) -> Option<(String, Option<Vec<String>>)> {
+    let blob = repo.find_blob(blob).ok()?;
+    let text = std::str::from_utf8(blob.content()).ok()?;
+    let root = yaml::parse(text).root?;
+    let primary_id = match &root.get("primary_id")?.value.value {
+        Value::Str(s) => s.clone(),
+        Value::Int(i) => i.to_string(),
+        _ => return None,
+    };
+    let environments = root.get("environments").and_then(|e| match &e.value.value {
+        Value::Seq(items) => Some(
+            items
+                .iter()
+                .filter_map(|n| match &n.value {
+                    Value::Str(s) => Some(s.clone()),
+                    _ => None,
+                })
+                .collect(),
+        ),
+        _ => None,
+    });
+    Some((primary_id, environments))
+}

@@ -1,0 +1,288 @@
+//! Rendering plans for people: a summary first (counts by action, unit and
+//! role type, privileged changes flagged, API calls, safety stops), then
+//! each changed user as a diff of role lines with the reason for every
+//! change. Deterministic: the same plan always renders the same text.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use similar::{ChangeTag, TextDiff};
+
+use crate::model::Catalog;
+
+use super::plan::{ChangeKind, Plan, RoleLine, Scope, UserPlan, UserStatus};
+
+/// Role names and which roles are privileged, from the catalogue.
+#[derive(Clone, Debug, Default)]
+pub struct Legend {
+    pub names: BTreeMap<String, String>,
+    pub privileged: BTreeSet<String>,
+}
+
+impl Legend {
+    /// Names come from the catalogue's grants. A role is privileged when
+    /// only systems logins or levels needing the systems team's approval grant it.
+    pub fn from_catalog(catalog: &Catalog) -> Legend {
+        let mut names = BTreeMap::new();
+        let mut sensitive = BTreeSet::new();
+        let mut ordinary = BTreeSet::new();
+        let bundles = [
+            &catalog.login_types.view,
+            &catalog.login_types.view_analytics,
+            &catalog.login_types.custom,
+        ];
+        for grant in bundles.iter().flat_map(|b| &b.grants) {
+            ordinary.insert(grant.alma_role.clone());
+        }
+        for grant in &catalog.login_types.systems.grants {
+            sensitive.insert(grant.alma_role.clone());
+        }
+        for role_type in catalog.role_types.values() {
+            for (_, level) in role_type.all_levels() {
+                let bucket = if role_type.needs_systems_approval(level) {
+                    &mut sensitive
+                } else {
+                    &mut ordinary
+                };
+                bucket.extend(level.grants.iter().map(|g| g.alma_role.clone()));
+            }
+        }
+        let all = [
+            &catalog.login_types.view,
+            &catalog.login_types.view_analytics,
+            &catalog.login_types.systems,
+            &catalog.login_types.custom,
+        ];
+        let level_grants = catalog
+            .role_types
+            .values()
+            .flat_map(|rt| rt.all_levels())
+            .flat_map(|(_, l)| l.grants.clone());
+        for grant in all
+            .iter()
+            .flat_map(|b| b.grants.clone())
+            .chain(level_grants)
+        {
+            if let Some(name) = grant.name {
+                names.entry(grant.alma_role).or_insert(name);
+            }
+        }
+        Legend {
+            names,
+            privileged: sensitive.difference(&ordinary).cloned().collect(),
+        }
+    }
+
+    fn name(&self, code: &str) -> Option<&str> {
+        self.names.get(code).map(String::as_str)
+    }
+}
+
+/// Renders a plan as text.
+pub fn text(plan: &Plan, legend: &Legend) -> String {
+    let mut out = String::new();
+    summary(&mut out, plan, legend);
+    for user in plan.changed() {
+        out.push('\n');
+        user_detail(&mut out, user, legend);
+    }
+    let waiting: Vec<&UserPlan> = plan
+        .users
+        .iter()
+        .filter(|u| u.status == UserStatus::Waiting)
+        .collect();
+    if !waiting.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nWaiting for an Alma account (R1; nothing to do until the user feed creates them):"
+        );
+        for u in waiting {
+            let _ = writeln!(
+                out,
+                "  {} {}  {}",
+                u.environment,
+                u.primary_id,
+                u.file.as_deref().unwrap_or("")
+            );
+        }
+    }
+    let flagged: Vec<&UserPlan> = plan
+        .users
+        .iter()
+        .filter(|u| u.status == UserStatus::Unchanged && !u.notes.is_empty())
+        .collect();
+    if !flagged.is_empty() {
+        let _ = writeln!(out, "\nUnchanged, but worth knowing:");
+        for u in flagged {
+            for note in &u.notes {
+                let _ = writeln!(out, "  {} {}: {note}", u.environment, u.primary_id);
+            }
+        }
+    }
+    if plan.has_changes() {
+        let _ = writeln!(
+            out,
+            "\nUsers must log out of Alma and log in again for role changes to take effect."
+        );
+    }
+    out
+}
+
+fn summary(out: &mut String, plan: &Plan, legend: &Legend) {
+    let scope = match &plan.scope {
+        Scope::Full => "full scan".to_string(),
+        Scope::ChangedSince { base, files } => format!("{files} changed files since {base}"),
+        Scope::Only { paths } => format!("only {}", paths.join(", ")),
+    };
+    let commit = plan.commit.as_deref().map_or(String::new(), |c| {
+        format!(", commit {}", &c[..c.len().min(12)])
+    });
+    let _ = writeln!(
+        out,
+        "Plan for {} on {} ({scope}{commit})",
+        plan.institution, plan.today
+    );
+    let _ = writeln!(out, "Environments: {}", plan.environments.join(", "));
+    let count = |s: UserStatus| plan.users.iter().filter(|u| u.status == s).count();
+    let _ = writeln!(
+        out,
+        "Users: {} read, {} to change, {} waiting for an Alma account, {} unchanged",
+        plan.users.len(),
+        count(UserStatus::Changed),
+        count(UserStatus::Waiting),
+        count(UserStatus::Unchanged)
+    );
+    let mut by_action: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut by_unit: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut by_role: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    let mut privileged = Vec::new();
+    for user in plan.changed() {
+        *by_unit
+            .entry(user.unit.as_deref().unwrap_or("(deleted logins)"))
+            .or_default() += 1;
+        for c in &user.changes {
+            *by_action.entry(c.kind.label()).or_default() += 1;
+            let entry = by_role.entry(&c.role.role_type).or_default();
+            match c.kind {
+                ChangeKind::Remove | ChangeKind::Deactivate | ChangeKind::Deduplicate { .. } => {
+                    entry.1 += 1
+                }
+                _ => entry.0 += 1,
+            }
+            if legend.privileged.contains(&c.role.role_type) {
+                privileged.push(format!(
+                    "{} {} {} in {}",
+                    c.kind.label(),
+                    RoleLine(&c.role, legend.name(&c.role.role_type)),
+                    user.primary_id,
+                    user.environment
+                ));
+            }
+        }
+    }
+    let join = |m: Vec<String>| {
+        if m.is_empty() {
+            "none".to_string()
+        } else {
+            m.join(", ")
+        }
+    };
+    let _ = writeln!(
+        out,
+        "Changes: {}",
+        join(by_action.iter().map(|(k, v)| format!("{v} {k}")).collect())
+    );
+    let _ = writeln!(
+        out,
+        "By unit: {}",
+        join(by_unit.iter().map(|(k, v)| format!("{k} {v}")).collect())
+    );
+    let _ = writeln!(
+        out,
+        "By role: {}",
+        join(
+            by_role
+                .iter()
+                .map(|(code, (up, down))| {
+                    let name = legend.name(code).map_or(String::new(), |n| format!(" {n}"));
+                    format!("{code}{name} +{up} -{down}")
+                })
+                .collect()
+        )
+    );
+    if !privileged.is_empty() {
+        let _ = writeln!(
+            out,
+            "Privileged changes ({}), review with care:",
+            privileged.len()
+        );
+        for p in privileged {
+            let _ = writeln!(out, "  ! {p}");
+        }
+    }
+    let calls: Vec<String> = plan
+        .calls
+        .iter()
+        .map(|(env, c)| match c.remaining {
+            Some(r) => format!("{env} {} (remaining today: {r})", c.used),
+            None => format!("{env} {}", c.used),
+        })
+        .collect();
+    let _ = writeln!(out, "API calls: {}", join(calls));
+    for e in &plan.errors {
+        let _ = writeln!(
+            out,
+            "READ FAILED: {} {}: {}",
+            e.environment, e.primary_id, e.message
+        );
+    }
+    if plan.safety.is_empty() {
+        let _ = writeln!(out, "Safety: ok");
+    } else {
+        for stop in &plan.safety {
+            let _ = writeln!(out, "SAFETY STOP ({}): {}", stop.rule, stop.message);
+        }
+    }
+}
+
+fn user_detail(out: &mut String, user: &UserPlan, legend: &Legend) {
+    let standing = user
+        .standing
+        .as_ref()
+        .map_or("login deleted".to_string(), |s| s.describe());
+    let _ = writeln!(
+        out,
+        "~ {} {}  {}  [{}]",
+        user.environment,
+        user.primary_id,
+        user.file.as_deref().unwrap_or("(file deleted)"),
+        standing
+    );
+    let lines = |roles: &[crate::alma::Role]| -> String {
+        roles
+            .iter()
+            .map(|r| format!("{}\n", RoleLine(r, legend.name(&r.role_type))))
+            .collect()
+    };
+    let (before, after) = (lines(&user.before), lines(&user.after));
+    for change in TextDiff::from_lines(&before, &after).iter_all_changes() {
+        let sign = match change.tag() {
+            ChangeTag::Delete => '-',
+            ChangeTag::Insert => '+',
+            ChangeTag::Equal => ' ',
+        };
+        let _ = write!(out, "    {sign} {change}");
+    }
+    for c in &user.changes {
+        let _ = writeln!(
+            out,
+            "    {} {}: {}",
+            c.kind.label(),
+            RoleLine(&c.role, None),
+            c.reason
+        );
+    }
+    for note in &user.notes {
+        let _ = writeln!(out, "    note: {note}");
+    }
+}

@@ -1,0 +1,41 @@
+//! Snapshots of the rendered plan, as text and as the JSON artifact.
+
+use alma_access::reconcile::render::{self, Legend};
+
+use crate::world::World;
+
+#[test]
+fn the_initial_plan_renders() {
+    let world = World::new();
+    let plan = world.plan();
+    let repo = world.repo();
+    insta::assert_snapshot!(
+        "initial_plan_text",
+        render::text(&plan, &Legend::from_catalog(&repo.catalog))
+    );
+    let json = serde_json::to_string_pretty(&plan).unwrap();
+    insta::assert_snapshot!("initial_plan_json", json);
+}
+
+#[test]
+fn a_plan_with_drift_and_a_leave_renders() {
+    let mut world = World::new();
+    world.fixture.edit(
+        "logins/main/10000007.yaml",
+        "type: view",
+        "type: view\nleave:\n  from: 2026-12-01\n  until: 2027-06-30",
+    );
+    world.apply(&world.plan());
+    world.edit_in_alma("production", "10000001", |roles| {
+        let mut extra = roles[0].clone();
+        extra.role_type.value = "33".into();
+        extra.scope.value = "01TEST_INST".into();
+        roles.push(extra);
+    });
+    world.today = crate::world::day("2026-12-01");
+    let plan = world.plan();
+    insta::assert_snapshot!(
+        "drift_and_leave_text",
+        render::text(&plan, &Legend::from_catalog(&world.repo().catalog))
+    );
+}
