@@ -22,6 +22,7 @@ mod api;
 pub mod faults;
 pub mod fixtures;
 mod gateway;
+pub mod seed;
 mod server;
 pub mod state;
 pub mod validate;
