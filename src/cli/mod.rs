@@ -7,8 +7,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod apply;
 pub mod emulator;
 pub mod explain;
+pub mod plan;
+mod scope;
+mod target;
 pub mod validate;
 
 /// Access-as-code for Ex Libris Alma staff logins.
@@ -23,6 +27,10 @@ pub struct Cli {
 pub enum Command {
     /// Check the access repository against its schemas and the institution's policy.
     Validate(validate::Args),
+    /// Show what would change in Alma, and why.
+    Plan(plan::Args),
+    /// Make Alma match the repository (a dry run unless --confirm).
+    Apply(apply::Args),
     /// Explain a diagnostic code, or list them all.
     Explain(explain::Args),
     /// Serve an emulated Alma Users API from a JSON state file.
@@ -40,6 +48,14 @@ pub const EXIT_USAGE: u8 = 2;
 pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Command::Validate(args) => validate::run(args),
+        Command::Plan(args) => {
+            init_logging();
+            plan::run(args)
+        }
+        Command::Apply(args) => {
+            init_logging();
+            apply::run(args)
+        }
         Command::Explain(args) => explain::run(args),
         Command::Emulator(args) => emulator::run(args),
     };
@@ -71,4 +87,14 @@ pub fn access_root(path: &std::path::Path) -> Result<std::path::PathBuf, String>
 /// The date to evaluate rules against: the one given, or today's local date.
 pub fn today_or(given: Option<chrono::NaiveDate>) -> chrono::NaiveDate {
     given.unwrap_or_else(|| chrono::Local::now().date_naive())
+}
+
+/// Logs go to stderr; `ALMA_ACCESS_LOG` (e.g. `info`, `debug`) sets the level, default `warn`.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ALMA_ACCESS_LOG")
+        .unwrap_or_else(|_| "warn".into());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }

@@ -13,6 +13,7 @@ pub mod apply;
 pub mod audit;
 pub mod desired;
 pub mod diff;
+pub mod markdown;
 pub mod plan;
 pub mod render;
 pub mod safety;

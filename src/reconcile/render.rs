@@ -12,6 +12,9 @@ use crate::model::Catalog;
 
 use super::plan::{ChangeKind, Plan, RoleLine, Scope, UserPlan, UserStatus};
 
+/// The summary lists at most this many privileged changes by name.
+const MAX_PRIVILEGED_LINES: usize = 25;
+
 /// Role names and which roles are privileged, from the catalogue.
 #[derive(Clone, Debug, Default)]
 pub struct Legend {
@@ -73,7 +76,7 @@ impl Legend {
         }
     }
 
-    fn name(&self, code: &str) -> Option<&str> {
+    pub(crate) fn name(&self, code: &str) -> Option<&str> {
         self.names.get(code).map(String::as_str)
     }
 }
@@ -128,7 +131,7 @@ pub fn text(plan: &Plan, legend: &Legend) -> String {
     out
 }
 
-fn summary(out: &mut String, plan: &Plan, legend: &Legend) {
+pub(crate) fn summary(out: &mut String, plan: &Plan, legend: &Legend) {
     let scope = match &plan.scope {
         Scope::Full => "full scan".to_string(),
         Scope::ChangedSince { base, files } => format!("{files} changed files since {base}"),
@@ -216,8 +219,12 @@ fn summary(out: &mut String, plan: &Plan, legend: &Legend) {
             "Privileged changes ({}), review with care:",
             privileged.len()
         );
-        for p in privileged {
+        for p in privileged.iter().take(MAX_PRIVILEGED_LINES) {
             let _ = writeln!(out, "  ! {p}");
+        }
+        if privileged.len() > MAX_PRIVILEGED_LINES {
+            let more = privileged.len() - MAX_PRIVILEGED_LINES;
+            let _ = writeln!(out, "  ! ... and {more} more (see each user below)");
         }
     }
     let calls: Vec<String> = plan
@@ -245,7 +252,7 @@ fn summary(out: &mut String, plan: &Plan, legend: &Legend) {
     }
 }
 
-fn user_detail(out: &mut String, user: &UserPlan, legend: &Legend) {
+pub(crate) fn user_detail(out: &mut String, user: &UserPlan, legend: &Legend) {
     let standing = user
         .standing
         .as_ref()

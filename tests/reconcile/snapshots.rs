@@ -39,3 +39,50 @@ fn a_plan_with_drift_and_a_leave_renders() {
         render::text(&plan, &Legend::from_catalog(&world.repo().catalog))
     );
 }
+
+#[test]
+fn the_markdown_comment_renders() {
+    let world = World::new();
+    let plan = world.plan();
+    let md = alma_access::reconcile::markdown::markdown(
+        &plan,
+        &Legend::from_catalog(&world.repo().catalog),
+        65_535,
+    );
+    assert!(md.starts_with(alma_access::reconcile::markdown::MARKER));
+    insta::assert_snapshot!("initial_plan_markdown", md);
+}
+
+#[test]
+fn a_markdown_plan_of_5000_changed_users_fits_in_a_github_comment() {
+    use alma_access::reconcile::markdown::{GITHUB_COMMENT_LIMIT, markdown};
+    let world = World::new();
+    let mut plan = world.plan();
+    let template = plan.changed().next().unwrap().clone();
+    plan.users = (0..5_000)
+        .map(|i| {
+            let mut u = template.clone();
+            u.primary_id = format!("9{i:07}");
+            u
+        })
+        .collect();
+    let md = markdown(
+        &plan,
+        &Legend::from_catalog(&world.repo().catalog),
+        GITHUB_COMMENT_LIMIT,
+    );
+    assert!(
+        md.chars().count() <= GITHUB_COMMENT_LIMIT,
+        "{} characters",
+        md.chars().count()
+    );
+    assert!(
+        md.contains("Users: 5000 read, 5000 to change"),
+        "the summary is always there"
+    );
+    assert!(
+        md.contains("more changed user(s) not shown here"),
+        "the cut is said"
+    );
+    assert!(md.contains("plan` artifact"), "and points at the full plan");
+}

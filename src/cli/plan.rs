@@ -1,0 +1,123 @@
+//! `alma-access plan`: shows what would change in Alma and why. Reads only
+//! (a read-only API key suffices). `--format json` prints the plan artifact
+//! (bound to the commit and to each user's roles as read); `--out FILE`
+//! saves it while the text goes to stdout. Exit codes: 0 success, 1 error,
+//! and with `--detailed-exitcode` 2 when there are changes.
+
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+
+use super::scope::{self, ScopeArgs};
+use super::target::{self, Access};
+use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
+use crate::reconcile::plan::SavedPlan;
+use crate::reconcile::render::{self, Legend};
+use crate::reconcile::{self, Plan, markdown};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Also save the plan artifact (JSON) to this file.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Exit 2 when the plan has changes (0 none, 1 error).
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    /// A pull-request comment (GitHub-flavoured, under GitHub's size limit).
+    Markdown,
+}
+
+pub fn run(args: Args) -> u8 {
+    let start = match scope::start(&args.scope) {
+        Ok(start) => start,
+        Err(code) => return code,
+    };
+    let request = match scope::request(&args.scope, &start) {
+        Ok(r) => r,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_USAGE;
+        }
+    };
+    let result = scope::runtime().block_on(async {
+        let targets = target::connect(
+            &start.repo,
+            &request.environments,
+            start.repo_root(),
+            Access::Read,
+            start.today,
+        )
+        .await?;
+        let plan = reconcile::plan(&targets.clients, &request)
+            .await
+            .map_err(|e| e.to_string());
+        targets.close().await;
+        plan
+    });
+    let plan = match result {
+        Ok(plan) => plan,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_FAILURE;
+        }
+    };
+    if let Some(path) = &args.out
+        && let Err(e) = save(&plan, path)
+    {
+        eprintln!("error: cannot write {}: {e}", path.display());
+        return EXIT_FAILURE;
+    }
+    match args.format {
+        Format::Text => print!(
+            "{}",
+            render::text(&plan, &Legend::from_catalog(&start.repo.catalog))
+        ),
+        Format::Json => println!("{}", artifact(&plan)),
+        Format::Markdown => {
+            let legend = Legend::from_catalog(&start.repo.catalog);
+            print!(
+                "{}",
+                markdown::markdown(&plan, &legend, markdown::GITHUB_COMMENT_LIMIT)
+            );
+        }
+    }
+    if !plan.errors.is_empty() {
+        eprintln!(
+            "error: {} user(s) could not be read; the plan is incomplete",
+            plan.errors.len()
+        );
+        return EXIT_FAILURE;
+    }
+    if args.detailed_exitcode && plan.has_changes() {
+        2
+    } else {
+        EXIT_OK
+    }
+}
+
+/// The plan artifact: the plan with its digest.
+pub fn artifact(plan: &Plan) -> String {
+    let saved = SavedPlan {
+        digest: plan.digest(),
+        plan: plan.clone(),
+    };
+    serde_json::to_string_pretty(&saved).expect("plans serialize")
+}
+
+fn save(plan: &Plan, path: &std::path::Path) -> std::io::Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(path, artifact(plan) + "\n")
+}

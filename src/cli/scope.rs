@@ -1,0 +1,156 @@
+//! What `plan` and `apply` share: which access folder, environments and
+//! logins a run covers, and the validated repository it starts from.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use super::{access_root, today_or};
+use crate::diag::render;
+use crate::history;
+use crate::model::AccessRepo;
+use crate::reconcile::{Request, Scope};
+use crate::validate;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct ScopeArgs {
+    /// The access folder (or a repository holding `access/`).
+    #[arg(default_value = "access")]
+    pub path: PathBuf,
+    /// Environments to cover, in order (default: every environment in institution.yaml, defaults first).
+    #[arg(long = "env", value_name = "ENV")]
+    pub environments: Vec<String>,
+    /// Only these login files.
+    #[arg(long, value_name = "FILE", num_args = 1.., conflicts_with = "changed_since")]
+    pub only: Vec<PathBuf>,
+    /// Only logins whose files, profiles or tables changed since this git revision; deleted login files revoke roles (R9).
+    #[arg(long, value_name = "REV", visible_alias = "base")]
+    pub changed_since: Option<String>,
+    /// The day rules are evaluated for (YYYY-MM-DD); default: today.
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<NaiveDate>,
+}
+
+/// A validated starting point.
+pub struct Start {
+    pub root: PathBuf,
+    pub repo: AccessRepo,
+    pub today: NaiveDate,
+}
+
+impl Start {
+    /// The folder beside the access folder (for `.alma-access/`).
+    pub fn repo_root(&self) -> &Path {
+        self.root
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+    }
+}
+
+/// Resolves the folder and validates it. Errors are printed; the exit code is returned.
+pub fn start(args: &ScopeArgs) -> Result<Start, u8> {
+    let root = access_root(&args.path).map_err(|message| {
+        eprintln!("error: {message}");
+        super::EXIT_USAGE
+    })?;
+    let today = today_or(args.today);
+    let (loaded, outcome) = validate::validate_dir(&root, today);
+    match outcome.repo {
+        Some(repo) => Ok(Start { root, repo, today }),
+        None => {
+            eprint!("{}", render::text(&outcome.diagnostics, &loaded.sources));
+            eprintln!(
+                "error: the access repository is not valid ({}); fix it before planning",
+                render::summary(&outcome.diagnostics, outcome.files)
+            );
+            Err(super::EXIT_FAILURE)
+        }
+    }
+}
+
+/// Builds the plan request: environments, logins, deletions and the commit.
+pub fn request<'a>(args: &ScopeArgs, start: &'a Start) -> Result<Request<'a>, String> {
+    let institution = &start.repo.institution;
+    let environments = if args.environments.is_empty() {
+        let mut envs = institution.default_environments.clone();
+        envs.extend(
+            institution
+                .environments
+                .keys()
+                .filter(|e| !envs.contains(e))
+                .cloned()
+                .collect::<Vec<_>>(),
+        );
+        envs
+    } else {
+        for env in &args.environments {
+            if !institution.environments.contains_key(env) {
+                return Err(format!(
+                    "unknown environment `{env}`; institution.yaml defines: {}",
+                    institution
+                        .environments
+                        .keys()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+        }
+        args.environments.clone()
+    };
+    let (scope, only, deleted) = if !args.only.is_empty() {
+        let mut ids = BTreeSet::new();
+        for path in &args.only {
+            let stem = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .ok_or_else(|| format!("`{}` is not a login file", path.display()))?;
+            let login = start.repo.login(stem).ok_or_else(|| {
+                format!(
+                    "`{}` is not a login file of this repository",
+                    path.display()
+                )
+            })?;
+            ids.insert(login.primary_id.to_lowercase());
+        }
+        let paths = args.only.iter().map(|p| p.display().to_string()).collect();
+        (Scope::Only { paths }, Some(ids), Vec::new())
+    } else if let Some(base) = &args.changed_since {
+        let changes = history::changed_since(&start.root, base, &start.repo)?;
+        let scope = Scope::ChangedSince {
+            base: base.clone(),
+            files: changes.files,
+        };
+        let only = (!changes.everything).then_some(changes.logins);
+        (scope, only, changes.deleted)
+    } else {
+        (Scope::Full, None, Vec::new())
+    };
+    let commit = history::head_commit(&start.root).map(|c| {
+        if history::is_dirty(&start.root) {
+            format!("{c}-dirty")
+        } else {
+            c
+        }
+    });
+    Ok(Request {
+        repo: &start.repo,
+        today: start.today,
+        environments,
+        scope,
+        only,
+        deleted,
+        commit,
+    })
+}
+
+/// A runtime for one command: two worker threads suit the network-bound work.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+}

@@ -1,0 +1,86 @@
+//! Plans as pull-request comments: the summary always, then each changed
+//! user's diff folded in `<details>`, cut off before GitHub's comment limit
+//! with a pointer to the full plan artifact. A hidden marker lets a
+//! workflow find and update its own comment instead of adding new ones.
+
+use std::fmt::Write as _;
+
+use super::plan::{Plan, UserStatus};
+use super::render::{Legend, summary, user_detail};
+
+/// GitHub refuses comments longer than this many characters.
+pub const GITHUB_COMMENT_LIMIT: usize = 65_535;
+
+/// The marker a workflow looks for to update its comment.
+pub const MARKER: &str = "<!-- alma-access-plan -->";
+
+/// Renders a plan as a comment of at most `limit` characters.
+pub fn markdown(plan: &Plan, legend: &Legend, limit: usize) -> String {
+    let mut head = String::new();
+    let _ = writeln!(head, "{MARKER}");
+    let verdict = if !plan.errors.is_empty() {
+        "⚠️ The plan is incomplete: some users could not be read."
+    } else if !plan.safety.is_empty() {
+        "⛔ A safety stop would refuse to apply this plan."
+    } else if plan.has_changes() {
+        "This pull request changes Alma roles as shown."
+    } else {
+        "No change to Alma."
+    };
+    let _ = writeln!(head, "### alma-access plan\n\n{verdict}\n\n```");
+    summary(&mut head, plan, legend);
+    head.push_str("```\n");
+    let tail = "\nUsers must log out of Alma and log in again for role changes to take effect.\n";
+    let mut body = String::new();
+    let changed: Vec<_> = plan.changed().collect();
+    let mut shown = 0;
+    for user in &changed {
+        let mut block = String::new();
+        let _ = writeln!(
+            block,
+            "\n<details><summary><code>{} {}</code> ({} changes)</summary>\n\n```diff",
+            user.environment,
+            user.primary_id,
+            user.changes.len()
+        );
+        let mut detail = String::new();
+        user_detail(&mut detail, user, legend);
+        // `diff` highlighting wants the sign in the first column.
+        for line in detail.lines().skip(1) {
+            let _ = writeln!(block, "{}", line.strip_prefix("    ").unwrap_or(line));
+        }
+        block.push_str("```\n</details>\n");
+        let reserve = truncation_note(changed.len(), changed.len()).len() + tail.len();
+        if head.len() + body.len() + block.len() + reserve > limit {
+            break;
+        }
+        body.push_str(&block);
+        shown += 1;
+    }
+    if shown < changed.len() {
+        body.push_str(&truncation_note(shown, changed.len()));
+    }
+    let waiting = plan
+        .users
+        .iter()
+        .filter(|u| u.status == UserStatus::Waiting)
+        .count();
+    let mut out = head + &body;
+    if waiting > 0 {
+        let note = format!("\n{waiting} login(s) wait for an Alma account (R1).\n");
+        if out.len() + note.len() + tail.len() <= limit {
+            out.push_str(&note);
+        }
+    }
+    if plan.has_changes() {
+        out.push_str(tail);
+    }
+    out
+}
+
+fn truncation_note(shown: usize, total: usize) -> String {
+    format!(
+        "\n**{} more changed user(s) not shown here** ({shown} of {total} shown): the full plan is in this run's `plan` artifact.\n",
+        total - shown
+    )
+}
