@@ -96,21 +96,36 @@ pub fn changed_since(
     let mut deleted_files = Vec::new();
     for delta in diff.deltas() {
         changes.files += 1;
+        // (file, deleted, whether this side is the base version)
         let sides = match delta.status() {
-            Delta::Deleted => vec![(delta.old_file(), true)],
-            Delta::Added | Delta::Untracked => vec![(delta.new_file(), false)],
-            _ => vec![(delta.old_file(), false), (delta.new_file(), false)],
+            Delta::Deleted => vec![(delta.old_file(), true, true)],
+            Delta::Added | Delta::Untracked => vec![(delta.new_file(), false, false)],
+            _ => vec![
+                (delta.old_file(), false, true),
+                (delta.new_file(), false, false),
+            ],
         };
-        for (file, gone) in sides {
+        for (file, gone, is_base) in sides {
             let Some(path) = file.path() else { continue };
             let path = path.to_string_lossy().replace('\\', "/");
             let Some(rel) = strip(&path, &prefix) else {
                 continue;
             };
             match FileKind::classify(rel) {
-                Some(FileKind::Institution | FileKind::Catalog | FileKind::Units) => {
+                Some(FileKind::Institution) => changes.everything = true,
+                // A table is compared from its base version; a new table concerns everyone.
+                Some(kind @ (FileKind::Catalog | FileKind::Units)) if is_base => {
+                    match table_changes(&repo, file.id(), &kind, current) {
+                        Some(logins) => changes.logins.extend(logins),
+                        None => changes.everything = true,
+                    }
+                }
+                Some(FileKind::Catalog | FileKind::Units)
+                    if delta.status() == Delta::Added || delta.status() == Delta::Untracked =>
+                {
                     changes.everything = true
                 }
+                Some(FileKind::Catalog | FileKind::Units) => {}
                 Some(FileKind::Profile { name }) => {
                     changes.logins.extend(
                         current
@@ -145,6 +160,67 @@ pub fn changed_since(
         });
     }
     Ok(changes)
+}
+
+/// The logins a change to catalog.yaml or units.yaml concerns: those using a
+/// role type, login type or unit whose entry differs from the base version.
+/// `None` when the base version cannot be read (then every login is).
+fn table_changes(
+    repo: &Repository,
+    base_blob: git2::Oid,
+    kind: &FileKind,
+    current: &AccessRepo,
+) -> Option<BTreeSet<String>> {
+    let blob = repo.find_blob(base_blob).ok()?;
+    let root = yaml::parse(std::str::from_utf8(blob.content()).ok()?).root?;
+    let base = yaml::to_json(&root);
+    let base = base.as_object()?;
+    let now = match kind {
+        FileKind::Catalog => serde_json::to_value(&current.catalog).ok()?,
+        _ => serde_json::to_value(&current.units).ok()?,
+    };
+    let now = now.as_object()?;
+    // Entries compared through the typed form, so formatting and comments do not count.
+    let typed_base: serde_json::Value = match kind {
+        FileKind::Catalog => serde_json::to_value(
+            serde_json::from_value::<crate::model::Catalog>(serde_json::Value::Object(
+                base.clone(),
+            ))
+            .ok()?,
+        )
+        .ok()?,
+        _ => serde_json::to_value(
+            serde_json::from_value::<crate::model::Units>(serde_json::Value::Object(base.clone()))
+                .ok()?,
+        )
+        .ok()?,
+    };
+    let typed_base = typed_base.as_object()?;
+    let changed: BTreeSet<&str> = typed_base
+        .keys()
+        .chain(now.keys())
+        .filter(|k| typed_base.get(*k) != now.get(*k))
+        .map(String::as_str)
+        .collect();
+    let login_types_changed = |kind: crate::model::LoginType| {
+        let name = kind.as_str();
+        typed_base.get("login_types").and_then(|t| t.get(name))
+            != now.get("login_types").and_then(|t| t.get(name))
+    };
+    Some(
+        current
+            .logins
+            .iter()
+            .filter(|l| match kind {
+                FileKind::Catalog => {
+                    login_types_changed(l.kind)
+                        || l.roles.keys().any(|rt| changed.contains(rt.as_str()))
+                }
+                _ => changed.contains(l.unit.as_str()),
+            })
+            .map(|l| l.primary_id.to_lowercase())
+            .collect(),
+    )
 }
 
 fn strip<'a>(path: &'a str, prefix: &str) -> Option<&'a str> {

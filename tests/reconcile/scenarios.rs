@@ -73,8 +73,16 @@ fn every_write_is_audited() {
     let plan = world.plan();
     world.apply(&plan);
     let audit = world.audit();
-    assert_eq!(audit.len(), plan.changed().count());
-    assert!(audit.iter().all(|r| r.outcome == Outcome::Applied));
+    assert_eq!(
+        audit.len(),
+        2 * plan.changed().count(),
+        "a started record before each write and an applied record after it"
+    );
+    assert!(
+        audit
+            .iter()
+            .all(|r| matches!(r.outcome, Outcome::Started | Outcome::Applied))
+    );
     let gus = audit
         .iter()
         .find(|r| r.primary_id == GUS_ID && r.environment == "production")
@@ -104,18 +112,7 @@ fn modifying_a_login_plans_only_that_user() {
 #[test]
 fn deleting_a_login_file_revokes_its_managed_roles_and_keeps_patron() {
     let world = applied();
-    let dir = world.fixture.root.parent().unwrap().to_path_buf();
-    let git = git2::Repository::init(&dir).unwrap();
-    let mut index = git.index().unwrap();
-    index
-        .add_all(["access"], git2::IndexAddOption::DEFAULT, None)
-        .unwrap();
-    index.write().unwrap();
-    let tree = git.find_tree(index.write_tree().unwrap()).unwrap();
-    let sig = git2::Signature::now("Test", "test@example.edu").unwrap();
-    git.commit(Some("HEAD"), &sig, &sig, "access", &tree, &[])
-        .unwrap();
-
+    commit_all(&world);
     world.fixture.remove(GUS);
     let repo = world.repo();
     let changes = history::changed_since(&world.fixture.root, "HEAD", &repo).unwrap();
@@ -140,6 +137,54 @@ fn deleting_a_login_file_revokes_its_managed_roles_and_keeps_patron() {
     assert_eq!(
         roles[0].role_type, "200",
         "the preserved Patron role survives"
+    );
+}
+
+/// Commits the fixture's access folder to a new git repository.
+fn commit_all(world: &World) {
+    let dir = world.fixture.root.parent().unwrap().to_path_buf();
+    let git = git2::Repository::init(&dir).unwrap();
+    let mut index = git.index().unwrap();
+    index
+        .add_all(["access"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    index.write().unwrap();
+    let tree = git.find_tree(index.write_tree().unwrap()).unwrap();
+    let sig = git2::Signature::now("Test", "test@example.edu").unwrap();
+    git.commit(Some("HEAD"), &sig, &sig, "access", &tree, &[])
+        .unwrap();
+}
+
+#[test]
+fn a_catalogue_change_concerns_only_the_logins_using_the_changed_entry() {
+    let world = applied();
+    commit_all(&world);
+    world.fixture.edit(
+        "catalog.yaml",
+        "  grants: [{alma_role: \"220\", scope: institution}]",
+        "  grants: [{alma_role: \"220\", scope: institution}, {alma_role: \"244\", scope: institution}]",
+    );
+    let repo = world.repo();
+    let changes = history::changed_since(&world.fixture.root, "HEAD", &repo).unwrap();
+    assert!(!changes.everything);
+    assert_eq!(
+        changes.logins.iter().collect::<Vec<_>>(),
+        vec!["10000001"],
+        "only Ada holds analytics"
+    );
+    let plan = world.plan_with(|r| r.only = Some(changes.logins.clone()));
+    assert_eq!(kinds(&plan, "production", "10000001"), vec!["add 244"]);
+    assert_eq!(plan.calls["production"].used, 1);
+
+    world.fixture.edit(
+        "units.yaml",
+        "  departments: [MAIN_ACQ]",
+        "  departments: [MAIN_ACQ, MAIN_CAT]",
+    );
+    let changes = history::changed_since(&world.fixture.root, "HEAD", &world.repo()).unwrap();
+    assert!(
+        changes.logins.contains("10000007") && !changes.logins.contains("10000002"),
+        "a unit change concerns that unit's logins: {changes:?}"
     );
 }
 
