@@ -15,6 +15,7 @@
 //! - [`emulator`]: an in-process and HTTP emulator of the Alma Users API.
 //! - [`reconcile`]: desired state, the pure `diff`, typed plans, safety gates, apply and audit.
 //! - [`history`]: what changed in git since a revision (incremental plans, deleted logins).
+//! - [`review`]: who must approve a pull request and whether they have (A1-A4); CODEOWNERS.
 //! - [`synth`]: synthetic institutions of any size, for benchmarks and load tests.
 //! - [`cli`]: one file per subcommand; the binary is a thin wrapper over it.
 
@@ -27,6 +28,7 @@ pub mod lifecycle;
 pub mod load;
 pub mod model;
 pub mod reconcile;
+pub mod review;
 pub mod schema;
 pub mod synth;
 pub mod validate;

@@ -8,6 +8,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub mod apply;
+pub mod approvals;
+pub mod codeowners;
 pub mod emulator;
 pub mod explain;
 pub mod plan;
@@ -35,6 +37,10 @@ pub enum Command {
     Explain(explain::Args),
     /// Serve an emulated Alma Users API from a JSON state file.
     Emulator(emulator::Args),
+    /// Check that a pull request has the approvals its changes need (rules A1-A4).
+    Approvals(approvals::Args),
+    /// Generate .github/CODEOWNERS from units.yaml and the systems group, or check it is fresh.
+    Codeowners(codeowners::Args),
 }
 
 /// Exit code: success.
@@ -58,6 +64,11 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         Command::Explain(args) => explain::run(args),
         Command::Emulator(args) => emulator::run(args),
+        Command::Approvals(args) => {
+            init_logging();
+            approvals::run(args)
+        }
+        Command::Codeowners(args) => codeowners::run(args),
     };
     ExitCode::from(code)
 }

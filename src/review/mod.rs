@@ -1,0 +1,107 @@
+//! Review: who must approve a pull request to the access repository, and
+//! whether they have (rules A1-A4), plus the `CODEOWNERS` file that routes
+//! review requests to the same people.
+//!
+//! The pipeline is `Source` -> [`input::gather`] -> [`rules::requirements`]
+//! -> [`Report`]. A source is the GitHub REST API ([`github`]) or a local
+//! git repository with a reviews file ([`local`]); both only read files as
+//! data, so checking a pull request from a fork never runs its code. The
+//! rules are pure and know nothing about where their inputs came from.
+//!
+//! - [`input`]: the pull request, changed files, reviews and tables as values.
+//! - [`sensitive`]: what needs the central systems group (A3).
+//! - [`rules`]: the requirements and their evaluation (A1-A4); who may
+//!   approve is looked up in `approvers`, whose approvals count in `verdict`.
+//! - [`github`]: a small GitHub REST client (pull request, files, reviews, contents).
+//! - [`local`]: the same inputs from git revisions and a reviews JSON file.
+//! - [`render`]: the report as a table or JSON.
+//! - [`codeowners`]: `.github/CODEOWNERS` generated from `units.yaml` and the systems group.
+
+mod approvers;
+pub mod codeowners;
+pub mod github;
+pub mod input;
+pub mod local;
+pub mod render;
+pub mod rules;
+pub mod sensitive;
+mod verdict;
+
+use serde::Serialize;
+
+pub use input::{ChangedFile, FileStatus, PullRequest, Review, ReviewState, Source};
+pub use rules::{Approver, Excluded, Requirement};
+
+/// Why a check could not run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Error {
+    /// The command was used wrongly (a bad revision, an unreadable reviews file).
+    Usage(String),
+    /// Reading the pull request failed (network, API error, git error).
+    Failed(String),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Usage(m) | Error::Failed(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The outcome of checking a pull request's approvals.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// The pull request number, when checked on GitHub.
+    pub pull_request: Option<u64>,
+    pub author: String,
+    pub head_sha: String,
+    pub base_sha: String,
+    pub files: Vec<ChangedFile>,
+    pub requirements: Vec<Requirement>,
+}
+
+impl Report {
+    /// Whether every requirement is met.
+    pub fn is_satisfied(&self) -> bool {
+        self.requirements.iter().all(Requirement::is_met)
+    }
+
+    /// How many requirements are met, of how many.
+    pub fn tally(&self) -> (usize, usize) {
+        let met = self.requirements.iter().filter(|r| r.is_met()).count();
+        (met, self.requirements.len())
+    }
+}
+
+/// Reads what the pull request changes from `source` and checks its approvals.
+/// `access_dir` is the access folder's path in the repository (e.g. `access`).
+pub async fn check<S: Source>(
+    source: &S,
+    pr: &PullRequest,
+    access_dir: &str,
+) -> Result<Report, Error> {
+    let gathered = input::gather(source, pr, access_dir).await?;
+    let prefix = input::access_prefix(access_dir);
+    let ctx = rules::Context {
+        prefix: &prefix,
+        author: &pr.author,
+        head_sha: &pr.head_sha,
+        reviews: &pr.reviews,
+        base: &gathered.base,
+        head: &gathered.head,
+    };
+    let requirements = rules::requirements(&gathered.changes, &ctx);
+    let mut files = pr.files.clone();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Report {
+        pull_request: pr.number,
+        author: pr.author.clone(),
+        head_sha: pr.head_sha.clone(),
+        base_sha: pr.base_sha.clone(),
+        files,
+        requirements,
+    })
+}

@@ -1,0 +1,685 @@
+//! `alma-access approvals` against a fake GitHub REST API on 127.0.0.1:
+//! pull requests built from `tests/fixtures/minimal` (the base) and an
+//! edited copy (the head), served with the headers, paging and contents
+//! encoding GitHub uses. Each acceptance case drives the real binary (and
+//! one the library) and checks every requirement, and that the token never
+//! appears in any output.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::Command;
+use std::sync::Arc;
+
+use alma_access::review::github::{GithubClient, GithubSource, RepoName, Token};
+use axum::Router;
+use axum::extract::{Path as UrlPath, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde_json::{Value, json};
+
+const BIN: &str = env!("CARGO_BIN_EXE_alma-access");
+const TOKEN: &str = "ghs_fake-token-0123456789abcdef";
+const REPO: &str = "nfu/access";
+const BASE: &str = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+const HEAD: &str = "cccccccccccccccccccccccccccccccccccccccc";
+const OLDER: &str = "dddddddddddddddddddddddddddddddddddddddd";
+/// A plain login: acquisitions and resource management operators, manager boss-main.
+const PLAIN: &str = "access/logins/main/10000004.yaml";
+/// A sensitive login: digital (consultation) and a batch level.
+const SENSITIVE: &str = "access/logins/main/10000001.yaml";
+
+type Tree = BTreeMap<String, String>;
+
+/// One pull request the fake serves as #7.
+#[derive(Clone)]
+struct Pr {
+    author: String,
+    base: Tree,
+    head: Tree,
+    reviews: Vec<Value>,
+    /// Answer every request with this status and a message echoing the token.
+    fail_with: Option<u16>,
+}
+
+impl Pr {
+    /// A pull request by `author` whose head is the base with `edit` applied.
+    fn new(author: &str, edit: impl FnOnce(&mut Tree)) -> Pr {
+        let base = fixture_tree();
+        let mut head = base.clone();
+        edit(&mut head);
+        Pr {
+            author: author.to_string(),
+            base,
+            head,
+            reviews: Vec::new(),
+            fail_with: None,
+        }
+    }
+
+    fn review(mut self, user: &str, state: &str, commit: &str) -> Pr {
+        let id = self.reviews.len() + 1;
+        self.reviews.push(json!({
+            "id": id, "user": {"login": user}, "state": state, "commit_id": commit,
+            "body": "", "submitted_at": format!("2026-11-23T10:{:02}:00Z", id % 60)
+        }));
+        self
+    }
+
+    fn approve(self, user: &str) -> Pr {
+        self.review(user, "APPROVED", HEAD)
+    }
+
+    fn files(&self) -> Vec<Value> {
+        let mut files = Vec::new();
+        for (path, text) in &self.head {
+            match self.base.get(path) {
+                None => files.push(json!({"filename": path, "status": "added"})),
+                Some(old) if old != text => {
+                    files.push(json!({"filename": path, "status": "modified"}))
+                }
+                Some(_) => {}
+            }
+        }
+        for path in self.base.keys().filter(|p| !self.head.contains_key(*p)) {
+            files.push(json!({"filename": path, "status": "removed"}));
+        }
+        files
+    }
+}
+
+fn fixture_tree() -> Tree {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal");
+    let mut tree = Tree::new();
+    let mut stack = vec![root.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                tree.insert(
+                    format!("access/{rel}"),
+                    std::fs::read_to_string(&path).unwrap(),
+                );
+            }
+        }
+    }
+    tree
+}
+
+fn edit(tree: &mut Tree, path: &str, from: &str, to: &str) {
+    let text = tree.get_mut(path).unwrap_or_else(|| panic!("no {path}"));
+    assert!(text.contains(from), "{path} has no {from:?}");
+    *text = text.replacen(from, to, 1);
+}
+
+// ---- the fake GitHub ----
+
+/// The refusal to send, when the request is not one GitHub would answer.
+fn refused(headers: &HeaderMap, pr: &Pr) -> Option<Response> {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    };
+    if let Some(status) = pr.fail_with {
+        let status = StatusCode::from_u16(status).unwrap();
+        let body = json!({"message": format!("token {TOKEN} is not allowed here")});
+        return Some((status, axum::Json(body)).into_response());
+    }
+    if header("authorization") != format!("Bearer {TOKEN}") {
+        return Some(
+            (
+                StatusCode::UNAUTHORIZED,
+                axum::Json(json!({"message": "Bad credentials"})),
+            )
+                .into_response(),
+        );
+    }
+    assert_eq!(header("accept"), "application/vnd.github+json");
+    assert_eq!(header("x-github-api-version"), "2022-11-28");
+    assert!(header("user-agent").starts_with("alma-access/"));
+    None
+}
+
+fn page(items: &[Value], query: &BTreeMap<String, String>) -> Vec<Value> {
+    let per_page: usize = query.get("per_page").map_or(30, |v| v.parse().unwrap());
+    let page: usize = query.get("page").map_or(1, |v| v.parse().unwrap());
+    assert!(per_page <= 100);
+    items
+        .iter()
+        .skip((page - 1) * per_page)
+        .take(per_page)
+        .cloned()
+        .collect()
+}
+
+async fn pull(
+    State(pr): State<Arc<Pr>>,
+    UrlPath((o, r, n)): UrlPath<(String, String, u64)>,
+    h: HeaderMap,
+) -> Response {
+    if let Some(e) = refused(&h, &pr) {
+        return e;
+    }
+    if format!("{o}/{r}") != REPO || n != 7 {
+        return (
+            StatusCode::NOT_FOUND,
+            axum::Json(json!({"message": "Not Found"})),
+        )
+            .into_response();
+    }
+    axum::Json(json!({
+        "number": 7, "state": "open", "user": {"login": pr.author},
+        "head": {"sha": HEAD, "ref": "change"}, "base": {"sha": BASE, "ref": "main"},
+        "changed_files": pr.files().len()
+    }))
+    .into_response()
+}
+
+async fn files(
+    State(pr): State<Arc<Pr>>,
+    Query(q): Query<BTreeMap<String, String>>,
+    h: HeaderMap,
+) -> Response {
+    if let Some(e) = refused(&h, &pr) {
+        return e;
+    }
+    axum::Json(page(&pr.files(), &q)).into_response()
+}
+
+async fn reviews(
+    State(pr): State<Arc<Pr>>,
+    Query(q): Query<BTreeMap<String, String>>,
+    h: HeaderMap,
+) -> Response {
+    if let Some(e) = refused(&h, &pr) {
+        return e;
+    }
+    axum::Json(page(&pr.reviews, &q)).into_response()
+}
+
+async fn contents(
+    State(pr): State<Arc<Pr>>,
+    UrlPath((_, _, path)): UrlPath<(String, String, String)>,
+    Query(q): Query<BTreeMap<String, String>>,
+    h: HeaderMap,
+) -> Response {
+    if let Some(e) = refused(&h, &pr) {
+        return e;
+    }
+    let tree = match q.get("ref").map(String::as_str) {
+        Some(BASE) => &pr.base,
+        Some(HEAD) => &pr.head,
+        other => panic!("contents asked at {other:?}"),
+    };
+    match tree.get(&path) {
+        None => (
+            StatusCode::NOT_FOUND,
+            axum::Json(json!({"message": "Not Found"})),
+        )
+            .into_response(),
+        Some(text) => axum::Json(json!({
+            "type": "file", "encoding": "base64", "path": path, "content": base64(text.as_bytes())
+        }))
+        .into_response(),
+    }
+}
+
+/// Base64 with a line break every 60 characters, as GitHub sends it.
+fn base64(bytes: &[u8]) -> String {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for (i, chunk) in bytes.chunks(3).enumerate() {
+        if i > 0 && i % 15 == 0 {
+            out.push('\n');
+        }
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (j, b)| acc | u32::from(*b) << (16 - 8 * j));
+        for j in 0..4 {
+            if j <= chunk.len() {
+                out.push(A[(n >> (18 - 6 * j) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out.push('\n');
+    out
+}
+
+/// Serves `pr` on 127.0.0.1 for the rest of the test process.
+fn serve(pr: Pr) -> SocketAddr {
+    let app = Router::new()
+        .route("/api/v3/repos/{o}/{r}/pulls/{n}", get(pull))
+        .route("/api/v3/repos/{o}/{r}/pulls/{n}/files", get(files))
+        .route("/api/v3/repos/{o}/{r}/pulls/{n}/reviews", get(reviews))
+        .route("/api/v3/repos/{o}/{r}/contents/{*path}", get(contents))
+        .with_state(Arc::new(pr));
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    addr
+}
+
+// ---- running the binary ----
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("{e}: {}", self.stdout))
+    }
+}
+
+fn approvals(pr: Pr, format: &str) -> Run {
+    let addr = serve(pr);
+    let out = Command::new(BIN)
+        .args(["approvals", "--repo", REPO, "--pr", "7", "--format", format])
+        .args(["--github-api", &format!("http://{addr}/api/v3")])
+        .env("GITHUB_TOKEN", TOKEN)
+        .env_remove("GITHUB_API_URL")
+        .output()
+        .unwrap();
+    let run = Run {
+        code: out.status.code().unwrap(),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    };
+    assert!(
+        !run.stdout.contains(TOKEN) && !run.stderr.contains(TOKEN),
+        "the token leaked:\n{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+    run
+}
+
+/// `(file, requirement kind, met)` for every requirement.
+fn table(report: &Value) -> Vec<(String, String, bool)> {
+    report["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["file"].as_str().unwrap().to_string(),
+                r["who"]["kind"].as_str().unwrap().to_string(),
+                !r["met_by"].as_array().unwrap().is_empty(),
+            )
+        })
+        .collect()
+}
+
+fn row(file: &str, kind: &str, met: bool) -> (String, String, bool) {
+    (file.to_string(), kind.to_string(), met)
+}
+
+fn excluded(report: &Value, index: usize) -> Vec<(String, String)> {
+    report["requirements"][index]["excluded"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["handle"].as_str().unwrap().to_string(),
+                e["why"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn plain_edit(tree: &mut Tree) {
+    edit(
+        tree,
+        PLAIN,
+        "review_by: 2027-11-01",
+        "review_by: 2027-12-01",
+    );
+}
+
+// ---- the acceptance cases ----
+
+#[test]
+fn manager_missing() {
+    let run = approvals(
+        Pr::new("requester", plain_edit).approve("liaison-main"),
+        "json",
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let report = run.json();
+    assert_eq!(report["satisfied"], false);
+    assert_eq!(
+        table(&report),
+        [row(PLAIN, "liaison", true), row(PLAIN, "manager", false)]
+    );
+    assert_eq!(report["requirements"][1]["who"]["handle"], "boss-main");
+}
+
+#[test]
+fn liaison_of_another_unit_does_not_count() {
+    let pr = Pr::new("requester", plain_edit)
+        .approve("liaison-fin")
+        .approve("boss-main");
+    let run = approvals(pr, "json");
+    assert_eq!(run.code, 1);
+    let report = run.json();
+    assert_eq!(
+        table(&report),
+        [row(PLAIN, "liaison", false), row(PLAIN, "manager", true)]
+    );
+    assert_eq!(
+        excluded(&report, 0),
+        [(
+            "liaison-fin".to_string(),
+            "is a liaison of finance, not of main".to_string()
+        )]
+    );
+}
+
+#[test]
+fn author_approving_their_own_pull_request_does_not_count() {
+    let pr = Pr::new("liaison-main", plain_edit)
+        .approve("liaison-main")
+        .approve("boss-main");
+    let run = approvals(pr, "json");
+    assert_eq!(run.code, 1);
+    let report = run.json();
+    assert_eq!(
+        table(&report),
+        [row(PLAIN, "liaison", false), row(PLAIN, "manager", true)]
+    );
+    assert_eq!(
+        excluded(&report, 0),
+        [(
+            "liaison-main".to_string(),
+            "opened the pull request (A2)".to_string()
+        )]
+    );
+}
+
+#[test]
+fn staff_member_approving_their_own_login_does_not_count() {
+    // The liaison's own login: they may not sign it off, whoever opens the pull request.
+    let pr = Pr::new("requester", |tree| {
+        edit(
+            tree,
+            PLAIN,
+            "unit: main\n",
+            "unit: main\ngithub: liaison-main\n",
+        );
+    });
+    let mut pr = pr;
+    pr.base = pr.head.clone();
+    edit(
+        &mut pr.head,
+        PLAIN,
+        "review_by: 2027-11-01",
+        "review_by: 2027-12-01",
+    );
+    let run = approvals(pr.approve("liaison-main").approve("boss-main"), "json");
+    assert_eq!(run.code, 1);
+    let report = run.json();
+    assert_eq!(
+        table(&report),
+        [row(PLAIN, "liaison", false), row(PLAIN, "manager", true)]
+    );
+    assert_eq!(
+        excluded(&report, 0),
+        [(
+            "liaison-main".to_string(),
+            "is the staff member whose login this is (A2)".to_string()
+        )]
+    );
+}
+
+#[test]
+fn approval_on_an_older_commit_is_stale() {
+    let pr = Pr::new("requester", plain_edit)
+        .review("liaison-main", "APPROVED", OLDER)
+        .approve("boss-main");
+    let run = approvals(pr, "json");
+    assert_eq!(run.code, 1);
+    let report = run.json();
+    assert_eq!(
+        table(&report),
+        [row(PLAIN, "liaison", false), row(PLAIN, "manager", true)]
+    );
+    assert_eq!(
+        excluded(&report, 0),
+        [(
+            "liaison-main".to_string(),
+            "approved an older commit ddddddd (A4)".to_string()
+        )]
+    );
+}
+
+#[test]
+fn policy_change_without_systems_approval_fails() {
+    let pr = Pr::new("liaison-main", |tree| {
+        edit(
+            tree,
+            "access/institution.yaml",
+            "inactivity_days: 90",
+            "inactivity_days: 120",
+        );
+    })
+    .approve("boss-main")
+    .approve("liaison-fin");
+    let run = approvals(pr, "text");
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout.contains("access/institution.yaml  systems group  MISSING  waiting for one of @sys-admin1, @sys-admin2"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("institution.yaml changes (A3)"));
+    assert!(run.stdout.contains("0 of 1 requirement met; 1 missing."));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deleted_login_needs_the_base_files_liaison_and_manager() {
+    // Through the library: the same client and rules the binary uses.
+    let pr = Pr::new("requester", |tree| {
+        tree.remove(PLAIN);
+    })
+    .approve("liaison-main");
+    let addr = serve(pr);
+    let client =
+        GithubClient::new(&format!("http://{addr}/api/v3"), Some(Token::new(TOKEN))).unwrap();
+    let repo: RepoName = REPO.parse().unwrap();
+    let pull = client.pull_request(&repo, 7).await.unwrap();
+    assert_eq!(
+        pull.files[0].status,
+        alma_access::review::FileStatus::Deleted
+    );
+    let source = GithubSource { client, repo };
+    let report = alma_access::review::check(&source, &pull, "access")
+        .await
+        .unwrap();
+    let who: Vec<(String, bool)> = report
+        .requirements
+        .iter()
+        .map(|r| (r.who.to_string(), r.is_met()))
+        .collect();
+    assert_eq!(
+        who,
+        [
+            ("liaison of main".to_string(), true),
+            ("manager @boss-main".to_string(), false)
+        ]
+    );
+    assert!(
+        report.requirements[0]
+            .reason
+            .contains("signs off the deletion")
+    );
+    assert!(!report.is_satisfied());
+}
+
+#[test]
+fn manager_change_needs_the_new_manager() {
+    let change = |tree: &mut Tree| edit(tree, PLAIN, "manager: boss-main", "manager: new-boss");
+    let run = approvals(
+        Pr::new("requester", change)
+            .approve("liaison-main")
+            .approve("boss-main"),
+        "json",
+    );
+    assert_eq!(run.code, 1);
+    let report = run.json();
+    assert_eq!(report["requirements"][1]["who"]["handle"], "new-boss");
+    assert!(
+        report["requirements"][1]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("the manager changes from @boss-main to @new-boss")
+    );
+    assert_eq!(
+        excluded(&report, 1),
+        [(
+            "boss-main".to_string(),
+            "was the manager before this change; the new manager signs off".to_string()
+        )]
+    );
+    let run = approvals(
+        Pr::new("requester", change)
+            .approve("liaison-main")
+            .approve("new-boss"),
+        "json",
+    );
+    assert_eq!(run.code, 0, "{}", run.stdout);
+}
+
+#[test]
+fn all_requirements_met() {
+    // A sensitive login and a policy change, each signed off by the right people on the head.
+    let pr = Pr::new("liaison-main", |tree| {
+        edit(tree, SENSITIVE, "SYS-4502", "SYS-4510");
+        edit(
+            tree,
+            "access/catalog.yaml",
+            "label: Analytics",
+            "label: Analytics and reports",
+        );
+    })
+    .review("boss-main", "CHANGES_REQUESTED", OLDER)
+    .approve("boss-main")
+    .approve("liaison-main")
+    .approve("sys-admin2")
+    .review("sys-admin2", "COMMENTED", HEAD);
+    let mut pr = pr;
+    // liaison-main authored it, so the main unit's second liaison signs off.
+    edit(
+        &mut pr.base,
+        "access/units.yaml",
+        "liaisons: [liaison-main]",
+        "liaisons: [liaison-main, liaison-two]",
+    );
+    edit(
+        &mut pr.head,
+        "access/units.yaml",
+        "liaisons: [liaison-main]",
+        "liaisons: [liaison-main, liaison-two]",
+    );
+    let run = approvals(pr.approve("liaison-two"), "text");
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    for line in [
+        "access/catalog.yaml               systems group    met      @sys-admin2",
+        "access/logins/main/10000001.yaml  liaison of main  met      @liaison-two; @liaison-main does not count: opened the pull request (A2)",
+        "access/logins/main/10000001.yaml  manager @boss-main  met",
+        "access/logins/main/10000001.yaml  systems group    met      @sys-admin2",
+        "4 of 4 requirements met.",
+    ] {
+        let squeezed = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            squeezed(&run.stdout).contains(&squeezed(line)),
+            "missing {line:?} in\n{}",
+            run.stdout
+        );
+    }
+    assert!(run.stdout.contains("digital: consultation"));
+}
+
+// ---- beyond the acceptance list ----
+
+#[test]
+fn the_token_never_appears_even_when_github_echoes_it() {
+    let mut pr = Pr::new("requester", plain_edit);
+    pr.fail_with = Some(403);
+    let run = approvals(pr, "text");
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("GitHub answered 403"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("token *** is not allowed"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_wrong_token_is_reported_not_shown() {
+    let addr = serve(Pr::new("requester", plain_edit));
+    let out = Command::new(BIN)
+        .args(["approvals", "--repo", REPO, "--pr", "7"])
+        .args(["--github-api", &format!("http://{addr}/api/v3")])
+        .env("GITHUB_TOKEN", "ghp_wrong-secret")
+        .output()
+        .unwrap();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        all.contains("401") && all.contains("Bad credentials"),
+        "{all}"
+    );
+    assert!(!all.contains("ghp_wrong-secret"));
+}
+
+#[test]
+fn reviews_are_read_across_pages() {
+    let mut pr = Pr::new("requester", plain_edit);
+    for _ in 0..120 {
+        pr = pr.review("bystander", "COMMENTED", HEAD);
+    }
+    let run = approvals(pr.approve("liaison-main").approve("boss-main"), "json");
+    assert_eq!(run.code, 0, "{}", run.stdout);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = Command::new(BIN).args(["approvals"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = Command::new(BIN)
+        .args(["approvals", "--repo", "not a repo", "--pr", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
