@@ -12,8 +12,11 @@ pub mod approvals;
 pub mod codeowners;
 pub mod emulator;
 pub mod explain;
+pub mod lifecycle;
 pub mod plan;
+pub mod review;
 mod scope;
+pub mod sweep_inactive;
 mod target;
 pub mod validate;
 
@@ -41,6 +44,12 @@ pub enum Command {
     Approvals(approvals::Args),
     /// Generate .github/CODEOWNERS from units.yaml and the systems group, or check it is fresh.
     Codeowners(codeowners::Args),
+    /// List what the calendar changes today and in the next days, and what waits for someone (R4-R7).
+    Lifecycle(lifecycle::Args),
+    /// Propose suspending logins without a staff login for inactivity_days, from Alma's Staff Login Report (R8).
+    SweepInactive(sweep_inactive::Args),
+    /// Re-certify a unit's logins: list their grants, or confirm them to move review_by.
+    Review(review::Args),
 }
 
 /// Exit code: success.
@@ -69,6 +78,9 @@ pub fn run(cli: Cli) -> ExitCode {
             approvals::run(args)
         }
         Command::Codeowners(args) => codeowners::run(args),
+        Command::Lifecycle(args) => lifecycle::run(args),
+        Command::SweepInactive(args) => sweep_inactive::run(args),
+        Command::Review(args) => review::run(args),
     };
     ExitCode::from(code)
 }

@@ -1,0 +1,170 @@
+//! `alma-access lifecycle [PATH] --today DATE [--days 14] [--format text|json]`:
+//! what the calendar changes today and in the next days (starts, ends,
+//! leaves beginning and ending, training completions, `review_by` dates)
+//! and what waits for someone (reactivations by request, suspensions,
+//! missing training, overdue re-certifications), each with the rule and
+//! the manager and liaison who should act. Run daily by a workflow that
+//! keeps one issue up to date. Exit 0; 1 when the repository is not valid.
+//! Also holds what the lifecycle commands share: loading a valid
+//! repository and printing.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use clap::ValueEnum;
+
+use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, access_root, today_or};
+use crate::diag::render;
+use crate::lifecycle::calendar::{self, Agenda, Item};
+use crate::model::AccessRepo;
+use crate::validate;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The access folder (or a repository holding `access/`).
+    #[arg(default_value = "access")]
+    pub path: PathBuf,
+    /// The day to start from (YYYY-MM-DD); default: today.
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<NaiveDate>,
+    /// How many days ahead to look, after today.
+    #[arg(long, value_name = "N", default_value_t = 14)]
+    pub days: u32,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+pub fn run(args: Args) -> u8 {
+    let valid = match load_valid(&args.path, args.today) {
+        Ok(valid) => valid,
+        Err(code) => return code,
+    };
+    let agenda = calendar::agenda(&valid.repo, valid.today, args.days);
+    let out = match args.format {
+        Format::Json => serde_json::to_string_pretty(&agenda).expect("agendas serialize") + "\n",
+        Format::Text => text(&agenda),
+    };
+    emit(&out)
+}
+
+/// A valid repository to work from.
+pub(super) struct Valid {
+    pub root: PathBuf,
+    pub repo: AccessRepo,
+    pub today: NaiveDate,
+}
+
+/// Resolves and validates the access folder; prints the diagnostics and
+/// returns the exit code when it is not valid.
+pub(super) fn load_valid(path: &Path, today: Option<NaiveDate>) -> Result<Valid, u8> {
+    let root = access_root(path).map_err(|message| {
+        eprintln!("error: {message}");
+        EXIT_USAGE
+    })?;
+    let today = today_or(today);
+    let (loaded, outcome) = validate::validate_dir(&root, today);
+    match outcome.repo {
+        Some(repo) => Ok(Valid { root, repo, today }),
+        None => {
+            eprint!("{}", render::text(&outcome.diagnostics, &loaded.sources));
+            eprintln!(
+                "error: the access repository is not valid ({}); fix it first",
+                render::summary(&outcome.diagnostics, outcome.files)
+            );
+            Err(EXIT_FAILURE)
+        }
+    }
+}
+
+/// Writes to stdout; a closed pipe is a failure, not a panic.
+pub(super) fn emit(text: &str) -> u8 {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => EXIT_OK,
+        Err(_) => EXIT_FAILURE,
+    }
+}
+
+/// GitHub handles as mentions: `@a, @b`.
+pub(super) fn mentions(handles: &[String]) -> String {
+    handles
+        .iter()
+        .map(|h| format!("@{h}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A day relative to today: "today", "in 3 days", "2 days ago".
+pub(super) fn relative(day: NaiveDate, today: NaiveDate) -> String {
+    match (day - today).num_days() {
+        0 => "today".into(),
+        1 => "tomorrow".into(),
+        -1 => "yesterday".into(),
+        n if n > 0 => format!("in {n} days"),
+        n => format!("{} days ago", -n),
+    }
+}
+
+/// The agenda for people: a summary line, then the items grouped by date.
+pub fn text(agenda: &Agenda) -> String {
+    let mut out = format!(
+        "Lifecycle of {}: {} through {} ({} day{} ahead): {} item{}, {} needing action\n",
+        agenda.institution,
+        agenda.today,
+        agenda.through,
+        agenda.days,
+        if agenda.days == 1 { "" } else { "s" },
+        agenda.items.len(),
+        if agenda.items.len() == 1 { "" } else { "s" },
+        agenda.needing_action(),
+    );
+    if agenda.items.is_empty() {
+        out.push_str("\nNothing changes in these days, and nothing is waiting.\n");
+        return out;
+    }
+    let mut date = None;
+    for item in &agenda.items {
+        if date != Some(item.date) {
+            date = Some(item.date);
+            out.push_str(&format!(
+                "\n{} ({})\n",
+                item.date,
+                relative(item.date, agenda.today)
+            ));
+        }
+        out.push_str(&item_text(item));
+    }
+    out
+}
+
+fn item_text(item: &Item) -> String {
+    let rule = item.rule.map_or(String::new(), |r| format!(" ({r})"));
+    let mut out = format!(
+        "  {} {} ({}), {}{rule}\n    {}\n",
+        item.login.primary_id,
+        item.login.name,
+        item.login.unit,
+        item.kind.as_str(),
+        item.what,
+    );
+    if let Some(todo) = &item.todo {
+        out.push_str(&format!("    to do: {todo}\n"));
+    }
+    out.push_str(&format!(
+        "    who: {}; file: {}\n",
+        mentions(&item.who),
+        item.login.file
+    ));
+    out
+}
