@@ -10,7 +10,8 @@
 //! - [`schema`]: the embedded JSON Schemas and the mapping of schema errors back to YAML positions.
 //! - [`model`]: the validated types (`Institution`, `Catalog`, `Units`, `Profile`, `Login`).
 //! - [`validate`]: the institution's policy rules V1-V14 over the loaded tree.
-//! - [`lifecycle`]: where a login stands on a day (start, training, leave, suspension, end).
+//! - [`lifecycle`]: where a login stands on a day (start, training, leave, suspension, end),
+//!   the calendar of coming changes, inactivity sweeps and re-certification.
 //! - [`alma`]: Alma wire types, the `AlmaRead` / `AlmaWrite` traits and the HTTP client.
 //! - [`emulator`]: an in-process and HTTP emulator of the Alma Users API.
 //! - [`reconcile`]: desired state, the pure `diff`, typed plans, safety gates, apply and audit.
