@@ -17,6 +17,8 @@
 //! - [`reconcile`]: desired state, the pure `diff`, typed plans, safety gates, apply and audit.
 //! - [`history`]: what changed in git since a revision (incremental plans, deleted logins).
 //! - [`review`]: who must approve a pull request and whether they have (A1-A4); CODEOWNERS.
+//! - [`import`]: login files for the staff users an Alma environment already has.
+//! - [`report`]: a self-contained HTML report of who holds what, for auditors.
 //! - [`synth`]: synthetic institutions of any size, for benchmarks and load tests.
 //! - [`cli`]: one file per subcommand; the binary is a thin wrapper over it.
 
@@ -25,10 +27,12 @@ pub mod cli;
 pub mod diag;
 pub mod emulator;
 pub mod history;
+pub mod import;
 pub mod lifecycle;
 pub mod load;
 pub mod model;
 pub mod reconcile;
+pub mod report;
 pub mod review;
 pub mod schema;
 pub mod synth;

@@ -12,8 +12,10 @@ pub mod approvals;
 pub mod codeowners;
 pub mod emulator;
 pub mod explain;
+pub mod import;
 pub mod lifecycle;
 pub mod plan;
+pub mod report;
 pub mod review;
 mod scope;
 pub mod sweep_inactive;
@@ -44,6 +46,10 @@ pub enum Command {
     Approvals(approvals::Args),
     /// Generate .github/CODEOWNERS from units.yaml and the systems group, or check it is fresh.
     Codeowners(codeowners::Args),
+    /// Write login files for the staff users an Alma environment already has.
+    Import(import::Args),
+    /// Write a self-contained HTML access report for auditors.
+    Report(report::Args),
     /// List what the calendar changes today and in the next days, and what waits for someone (R4-R7).
     Lifecycle(lifecycle::Args),
     /// Propose suspending logins without a staff login for inactivity_days, from Alma's Staff Login Report (R8).
@@ -78,6 +84,11 @@ pub fn run(cli: Cli) -> ExitCode {
             approvals::run(args)
         }
         Command::Codeowners(args) => codeowners::run(args),
+        Command::Import(args) => {
+            init_logging();
+            import::run(args)
+        }
+        Command::Report(args) => report::run(args),
         Command::Lifecycle(args) => lifecycle::run(args),
         Command::SweepInactive(args) => sweep_inactive::run(args),
         Command::Review(args) => review::run(args),

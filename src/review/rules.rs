@@ -44,6 +44,10 @@ impl Approver {
             Approver::Liaison { handles, .. } | Approver::SystemsGroup { handles } => {
                 handles.clone()
             }
+            // An imported login's placeholder manager is nobody: it can never approve.
+            Approver::Manager { handle } if handle == crate::import::MANAGER_PLACEHOLDER => {
+                Vec::new()
+            }
             Approver::Manager { handle } => vec![handle.clone()],
         }
     }

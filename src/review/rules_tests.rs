@@ -423,3 +423,21 @@ fn profiles_can_make_a_login_sensitive() {
         "{reqs:#?}"
     );
 }
+
+#[test]
+fn an_imported_logins_placeholder_manager_can_never_approve() {
+    let text = login(PLAIN);
+    let placeholder = crate::import::MANAGER_PLACEHOLDER;
+    let head = text.replace("manager: boss-main", &format!("manager: {placeholder}"));
+    let change = modified(PLAIN, &text, &head);
+    let reqs = run(
+        &[change],
+        "someone",
+        &[approve("liaison-main", HEAD), approve(placeholder, HEAD)],
+    );
+    let manager = reqs
+        .iter()
+        .find(|r| r.who.to_string().starts_with("manager"))
+        .expect("a manager requirement");
+    assert!(!manager.is_met(), "{manager:#?}");
+}

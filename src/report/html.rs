@@ -1,0 +1,334 @@
+//! The report as one self-contained HTML page. Every value from the
+//! repository passes through [`escape`] on its way out: the page is built
+//! from fixed markup and typed [`Cell`]s, never from text that could carry
+//! markup. The stylesheet and the filter script are embedded
+//! (`report.css`, `report.js`) and pinned by hash in a Content-Security-
+//! Policy that allows nothing else: no remote assets, no other script, so
+//! even markup that slipped through could not run. The script filters the
+//! rows of every table by the words typed (or given as `#q=...`), counts
+//! them, and marks the body `data-ready="1"` when it has run.
+
+use std::fmt::Write;
+
+use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
+
+use super::{Report, State, WINDOW_DAYS, Who};
+
+/// The embedded stylesheet.
+pub const CSS: &str = include_str!("report.css");
+/// The embedded filter script.
+pub const SCRIPT: &str = include_str!("report.js");
+
+/// Escapes text for HTML content and double- or single-quoted attributes.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// One table cell; all text is escaped when written.
+pub enum Cell<'a> {
+    Text(&'a str),
+    Code(&'a str),
+    Date(Option<NaiveDate>),
+    State(State),
+    Who(&'a Who),
+    Days(i64),
+}
+
+impl Cell<'_> {
+    fn write(&self, out: &mut String) {
+        match self {
+            Cell::Text(s) => out.push_str(&escape(s)),
+            Cell::Code("") => {}
+            Cell::Code(s) => {
+                let _ = write!(out, "<code>{}</code>", escape(s));
+            }
+            Cell::Date(None) => {}
+            Cell::Date(Some(d)) => {
+                let _ = write!(out, "<time datetime=\"{d}\">{d}</time>");
+            }
+            Cell::State(s) => {
+                let _ = write!(out, "<span class=\"state state-{0}\">{0}</span>", s.label());
+            }
+            Cell::Who(w) => {
+                let _ = write!(
+                    out,
+                    "{} <code class=\"id\" title=\"{}\">{}</code>",
+                    escape(&w.name),
+                    escape(&w.file),
+                    escape(&w.primary_id)
+                );
+            }
+            Cell::Days(d) if *d < 0 => {
+                let _ = write!(out, "<span class=\"overdue\">{} days ago</span>", -d);
+            }
+            Cell::Days(0) => out.push_str("today"),
+            Cell::Days(d) => {
+                let _ = write!(out, "in {d} days");
+            }
+        }
+    }
+}
+
+/// Writes a filterable table; `empty` is shown (and not counted) when there are no rows.
+fn table(out: &mut String, id: &str, headers: &[&str], rows: &[Vec<Cell<'_>>], empty: &str) {
+    let _ = write!(out, "<table class=\"rows\" id=\"{id}\">\n<thead><tr>");
+    for h in headers {
+        let _ = write!(out, "<th scope=\"col\">{}</th>", escape(h));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    if rows.is_empty() {
+        let _ = writeln!(
+            out,
+            "<tr class=\"empty\"><td colspan=\"{}\">{}</td></tr>",
+            headers.len(),
+            escape(empty)
+        );
+    }
+    for row in rows {
+        out.push_str("<tr>");
+        for cell in row {
+            out.push_str("<td>");
+            cell.write(out);
+            out.push_str("</td>");
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n");
+}
+
+/// `sha256-...` for a Content-Security-Policy source.
+fn csp_hash(text: &str) -> String {
+    format!("'sha256-{}'", base64(&Sha256::digest(text.as_bytes())))
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// The whole page.
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    let title = match &report.institution_name {
+        Some(name) => format!("{name} ({})", report.institution),
+        None => report.institution.clone(),
+    };
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src {}; script-src {}; base-uri 'none'; form-action 'none'\">\n\
+         <meta name=\"generator\" content=\"alma-access report\">\n\
+         <title>Alma staff access: {} on {}</title>\n<style>{CSS}</style>\n</head>\n<body data-ready=\"0\">\n",
+        csp_hash(CSS),
+        csp_hash(SCRIPT),
+        escape(&title),
+        report.today
+    );
+    let logins = report.logins.len();
+    let count = |s: State| report.logins.iter().filter(|l| l.state == s).count();
+    let overdue = report
+        .calendar
+        .iter()
+        .filter(|d| d.kind == super::DueKind::ReviewOverdue)
+        .count();
+    let _ = write!(
+        out,
+        "<header>\n<h1>Alma staff access: {}</h1>\n<p class=\"meta\">As of <time datetime=\"{1}\">{1}</time>, from {2}. \
+         {logins} logins in {3} units.</p>\n",
+        escape(&title),
+        report.today,
+        match &report.commit {
+            Some(c) => format!("commit <code>{}</code>", escape(c)),
+            None => "files outside git (no commit)".to_string(),
+        },
+        report.units.len()
+    );
+    out.push_str(
+        "<div class=\"filter\"><label for=\"q\">Filter rows</label> \
+         <input id=\"q\" type=\"search\" placeholder=\"a name, id, unit, role, state...\" autocomplete=\"off\"> \
+         <output id=\"row-count\" for=\"q\"></output></div>\n\
+         <nav><a href=\"#standing\">Standing</a><a href=\"#privileged\">Privileged grants</a>\
+         <a href=\"#due\">Due and overdue</a><a href=\"#holdings\">Holdings by unit</a></nav>\n</header>\n<main>\n",
+    );
+    let _ = write!(
+        out,
+        "<ul class=\"summary\">\n<li><b>{}</b>active</li>\n<li><b>{}</b>inactive</li>\n<li><b>{}</b>ended</li>\n\
+         <li><b>{}</b>privileged grants</li>\n<li><b>{}</b>due in {WINDOW_DAYS} days</li>\n<li><b>{overdue}</b>re-certifications overdue</li>\n</ul>\n",
+        count(State::Active),
+        count(State::Inactive),
+        count(State::Ended),
+        report.privileged.len(),
+        report.calendar.len() - overdue,
+    );
+    sections(&mut out, report);
+    let _ = write!(
+        out,
+        "</main>\n<script>{SCRIPT}</script>\n</body>\n</html>\n"
+    );
+    out
+}
+
+fn sections(out: &mut String, report: &Report) {
+    out.push_str("<section id=\"standing\">\n<h2>Logins and their standing</h2>\n");
+    let rows: Vec<Vec<Cell>> = report
+        .logins
+        .iter()
+        .map(|l| {
+            vec![
+                Cell::Code(&l.who.unit),
+                Cell::Who(&l.who),
+                Cell::Text(&l.kind),
+                Cell::State(l.state),
+                Cell::Text(&l.why),
+                Cell::Code(&l.manager),
+                Cell::Code(&l.liaison),
+                Cell::Date(l.review_by),
+                Cell::Date(l.end_date),
+            ]
+        })
+        .collect();
+    let headers = [
+        "Unit",
+        "Login",
+        "Type",
+        "Standing",
+        "Why",
+        "Manager",
+        "Liaison",
+        "Review by",
+        "End date",
+    ];
+    table(out, "standing-table", &headers, &rows, "No logins.");
+    out.push_str("</section>\n<section id=\"privileged\">\n<h2>Privileged grants</h2>\n\
+        <p class=\"note\">Systems logins, levels that need the systems group's approval, and additional roles outside the catalogue.</p>\n");
+    let rows: Vec<Vec<Cell>> = report
+        .privileged
+        .iter()
+        .map(|p| {
+            vec![
+                Cell::Code(&p.who.unit),
+                Cell::Who(&p.who),
+                Cell::Text(&p.grant),
+                Cell::Text(&p.why),
+                Cell::Code(&p.consultation),
+                Cell::State(p.state),
+            ]
+        })
+        .collect();
+    let headers = [
+        "Unit",
+        "Login",
+        "Grant",
+        "Why privileged",
+        "Consultation",
+        "Standing",
+    ];
+    table(
+        out,
+        "privileged-table",
+        &headers,
+        &rows,
+        "No privileged grants.",
+    );
+    let _ = write!(
+        out,
+        "</section>\n<section id=\"due\">\n<h2>Due in the next {WINDOW_DAYS} days, and overdue</h2>\n"
+    );
+    let rows: Vec<Vec<Cell>> = report
+        .calendar
+        .iter()
+        .map(|d| {
+            vec![
+                Cell::Date(Some(d.date)),
+                Cell::Days(d.days),
+                Cell::Text(d.kind.label()),
+                Cell::Code(&d.who.unit),
+                Cell::Who(&d.who),
+            ]
+        })
+        .collect();
+    let headers = ["Date", "When", "What", "Unit", "Login"];
+    table(out, "due-table", &headers, &rows, "Nothing due.");
+    out.push_str("</section>\n<section id=\"holdings\">\n<h2>Who holds what, by unit</h2>\n");
+    for unit in &report.units {
+        let _ = writeln!(
+            out,
+            "<h3 id=\"unit-{0}\">{1} <code>{0}</code></h3>\n<p class=\"note\">Liaisons: {2}</p>",
+            escape(&unit.id),
+            escape(&unit.name),
+            escape(&unit.liaisons.join(", "))
+        );
+        let rows: Vec<Vec<Cell>> = unit
+            .holdings
+            .iter()
+            .map(|h| {
+                vec![
+                    Cell::Who(&h.who),
+                    Cell::Text(&h.grant),
+                    Cell::Text(&h.level),
+                    Cell::Text(&h.limits),
+                    Cell::State(h.state),
+                ]
+            })
+            .collect();
+        let headers = ["Login", "Role type", "Level", "Limited to", "Standing"];
+        let id = format!("holdings-{}", escape(&unit.id));
+        table(out, &id, &headers, &rows, "No logins in this unit.");
+    }
+    out.push_str("</section>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_every_markup_character() {
+        assert_eq!(
+            escape(r#"<script>alert("x")</script> & 'y'"#),
+            "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;"
+        );
+    }
+
+    #[test]
+    fn base64_matches_the_standard_alphabet() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+        assert_eq!(
+            csp_hash(""),
+            "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+        );
+    }
+}

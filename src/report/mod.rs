@@ -1,0 +1,368 @@
+//! `report`: one static HTML page for auditors, built from the validated
+//! repository and a day. [`build`] gathers the facts as plain rows, sorted,
+//! so the same repository and day always give the same page: who holds
+//! which role type and level by unit; the privileged grants (systems
+//! logins, levels needing the systems group's approval, additional roles);
+//! ends and re-certifications due in the next [`WINDOW_DAYS`] days and
+//! re-certifications overdue; and each login's standing from
+//! [`lifecycle::standing`]. [`html`] renders them into a self-contained page
+//! (inline CSS, one small inline script for the text filter, escaped text,
+//! a Content-Security-Policy that allows nothing else).
+
+pub mod html;
+
+use chrono::NaiveDate;
+
+use crate::lifecycle::{self, Standing};
+use crate::model::{AccessRepo, Login, LoginType};
+
+/// How far ahead the calendar looks, in days.
+pub const WINDOW_DAYS: i64 = 60;
+
+/// Everything the page shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
+    pub institution: String,
+    pub institution_name: Option<String>,
+    pub today: NaiveDate,
+    /// The commit the files were read at (with `-dirty` for uncommitted changes).
+    pub commit: Option<String>,
+    pub units: Vec<UnitSection>,
+    pub privileged: Vec<Privileged>,
+    pub calendar: Vec<Due>,
+    pub logins: Vec<LoginRow>,
+}
+
+/// One unit and who holds what in it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnitSection {
+    pub id: String,
+    pub name: String,
+    pub liaisons: Vec<String>,
+    pub holdings: Vec<Holding>,
+}
+
+/// The login a row is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Who {
+    pub primary_id: String,
+    pub name: String,
+    pub unit: String,
+    pub file: String,
+}
+
+impl Who {
+    fn of(login: &Login) -> Who {
+        Who {
+            primary_id: login.primary_id.clone(),
+            name: login.name.clone(),
+            unit: login.unit.clone(),
+            file: relative(&login.file),
+        }
+    }
+}
+
+/// A login file's path from the access folder (`logins/<unit>/<id>.yaml`,
+/// its last three components), whatever folder the repository was read from.
+fn relative(file: &str) -> String {
+    let parts: Vec<&str> = file.split(['/', '\\']).collect();
+    match parts.as_slice() {
+        [.., "logins", unit, name] => format!("logins/{unit}/{name}"),
+        _ => file.to_string(),
+    }
+}
+
+/// One grant a login holds: a login-type bundle, a role type and level,
+/// work order departments, or an additional role.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Holding {
+    pub who: Who,
+    pub grant: String,
+    pub level: String,
+    /// The codes the grant is limited to (desks, departments, PO line owners, scope).
+    pub limits: String,
+    pub state: State,
+}
+
+/// A grant that needs the systems group, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Privileged {
+    pub who: Who,
+    pub grant: String,
+    pub why: String,
+    pub consultation: String,
+    pub state: State,
+}
+
+/// Something due: an end or a re-certification.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Due {
+    pub date: NaiveDate,
+    pub kind: DueKind,
+    pub who: Who,
+    /// Days from today (negative when overdue).
+    pub days: i64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DueKind {
+    ReviewOverdue,
+    End,
+    Review,
+}
+
+impl DueKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            DueKind::ReviewOverdue => "re-certification overdue",
+            DueKind::End => "last day of work",
+            DueKind::Review => "re-certification due",
+        }
+    }
+}
+
+/// Active, inactive or ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum State {
+    Active,
+    Inactive,
+    Ended,
+}
+
+impl State {
+    pub fn of(standing: &Standing) -> State {
+        match standing {
+            Standing::Active => State::Active,
+            Standing::Inactive { .. } => State::Inactive,
+            Standing::Ended { .. } => State::Ended,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            State::Active => "active",
+            State::Inactive => "inactive",
+            State::Ended => "ended",
+        }
+    }
+}
+
+/// One login's standing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoginRow {
+    pub who: Who,
+    pub kind: String,
+    pub state: State,
+    pub why: String,
+    pub manager: String,
+    pub liaison: String,
+    pub review_by: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+}
+
+/// Gathers the report of `repo` on `today`.
+pub fn build(repo: &AccessRepo, today: NaiveDate, commit: Option<String>) -> Report {
+    let mut logins: Vec<&Login> = repo.logins.iter().collect();
+    logins.sort_by(|a, b| {
+        (&a.unit, a.primary_id.to_lowercase()).cmp(&(&b.unit, b.primary_id.to_lowercase()))
+    });
+    let mut units: Vec<UnitSection> = repo
+        .units
+        .0
+        .iter()
+        .map(|(id, u)| UnitSection {
+            id: id.clone(),
+            name: u.name.clone(),
+            liaisons: u.liaisons.clone(),
+            holdings: Vec::new(),
+        })
+        .collect();
+    let mut privileged = Vec::new();
+    let mut calendar = Vec::new();
+    let mut rows = Vec::new();
+    for login in logins {
+        let standing = lifecycle::standing(login, &repo.institution, today);
+        let state = State::of(&standing);
+        let holdings = holdings(repo, login, state, &mut privileged);
+        if let Some(section) = units.iter_mut().find(|u| u.id == login.unit) {
+            section.holdings.extend(holdings);
+        }
+        due(login, today, &mut calendar);
+        rows.push(LoginRow {
+            who: Who::of(login),
+            kind: kind_label(login),
+            state,
+            why: match standing {
+                Standing::Active => String::new(),
+                other => other.describe(),
+            },
+            manager: login.manager.clone(),
+            liaison: login.liaison.clone(),
+            review_by: login.review_by,
+            end_date: login.end_date,
+        });
+    }
+    calendar.sort_by(|a, b| {
+        (a.date, a.kind, a.who.primary_id.to_lowercase()).cmp(&(
+            b.date,
+            b.kind,
+            b.who.primary_id.to_lowercase(),
+        ))
+    });
+    Report {
+        institution: repo.institution.institution.clone(),
+        institution_name: repo.institution.name.clone(),
+        today,
+        commit,
+        units,
+        privileged,
+        calendar,
+        logins: rows,
+    }
+}
+
+fn kind_label(login: &Login) -> String {
+    match login.login {
+        crate::model::LoginKind::Personal => login.kind.as_str().to_string(),
+        other => format!("{} ({})", login.kind.as_str(), other.as_str()),
+    }
+}
+
+/// The grants of one login, and the privileged ones among them.
+fn holdings(
+    repo: &AccessRepo,
+    login: &Login,
+    state: State,
+    privileged: &mut Vec<Privileged>,
+) -> Vec<Holding> {
+    let who = Who::of(login);
+    let mut out = Vec::new();
+    let mut hold = |grant: String, level: String, limits: String| {
+        out.push(Holding {
+            who: who.clone(),
+            grant,
+            level,
+            limits,
+            state,
+        });
+    };
+    let consultation = |c: &Option<String>| c.clone().unwrap_or_default();
+    if login.kind != LoginType::Custom {
+        hold(
+            format!("login type {}", login.kind.as_str()),
+            String::new(),
+            String::new(),
+        );
+        if login.kind == LoginType::Systems {
+            privileged.push(Privileged {
+                who: who.clone(),
+                grant: "login type systems".into(),
+                why: "systems login: the central systems team's administration roles".into(),
+                consultation: consultation(&login.consultation),
+                state,
+            });
+        }
+        return out;
+    }
+    for (name, grant) in &login.roles {
+        let role_type = repo.catalog.role_types.get(name);
+        let label = role_type.map_or(name.clone(), |rt| rt.label.clone());
+        let limits: Vec<String> = [
+            &grant.po_line_owners,
+            &grant.circulation_desks,
+            &grant.departments,
+        ]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+        hold(
+            label.clone(),
+            grant.level.clone().unwrap_or_default(),
+            limits.join(", "),
+        );
+        let Some(level) = role_type.and_then(|rt| rt.level(grant.level.as_deref())) else {
+            continue;
+        };
+        let rt = role_type.expect("the level came from it");
+        if rt.needs_systems_approval(level) {
+            let mut why = Vec::new();
+            if rt.needs_consultation(level) {
+                why.push("needs a consultation");
+            }
+            if level.requires_batch_attestation {
+                why.push("record loads and batch updates");
+            }
+            if rt.systems_approval || level.systems_approval {
+                why.push("needs the systems group's approval");
+            }
+            let grant_label = match &grant.level {
+                Some(l) => format!("{label} {l}"),
+                None => label.clone(),
+            };
+            privileged.push(Privileged {
+                who: who.clone(),
+                grant: grant_label,
+                why: why.join("; "),
+                consultation: consultation(&grant.consultation),
+                state,
+            });
+        }
+    }
+    if !login.work_order_departments.is_empty() {
+        hold(
+            "Work order departments".into(),
+            String::new(),
+            login.work_order_departments.join(", "),
+        );
+    }
+    for extra in &login.additional_roles {
+        let params: Vec<String> = extra.parameters.iter().map(|p| p.value.clone()).collect();
+        let mut limits = extra.scope.clone();
+        if !params.is_empty() {
+            limits = format!("{limits}: {}", params.join(", "));
+        }
+        let grant = format!("additional role {}", extra.alma_role);
+        hold(grant.clone(), String::new(), limits.clone());
+        privileged.push(Privileged {
+            who: who.clone(),
+            grant: format!("{grant} at {limits}"),
+            why: "outside the catalogue".into(),
+            consultation: extra.consultation.clone(),
+            state,
+        });
+    }
+    out
+}
+
+/// Ends and re-certifications within the window, and overdue re-certifications.
+fn due(login: &Login, today: NaiveDate, out: &mut Vec<Due>) {
+    let who = Who::of(login);
+    let mut push = |date: NaiveDate, kind: DueKind| {
+        out.push(Due {
+            date,
+            kind,
+            who: who.clone(),
+            days: (date - today).num_days(),
+        });
+    };
+    let soon = |d: NaiveDate| (0..=WINDOW_DAYS).contains(&(d - today).num_days());
+    if let Some(end) = login.end_date
+        && soon(end)
+    {
+        push(end, DueKind::End);
+    }
+    if let Some(review) = login.review_by {
+        if review < today {
+            // A login that has ended needs no re-certification.
+            if login.end_date.is_none_or(|end| end >= today) {
+                push(review, DueKind::ReviewOverdue);
+            }
+        } else if soon(review) {
+            push(review, DueKind::Review);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
