@@ -324,3 +324,78 @@ async fn a_larger_institution_pages_and_round_trips() {
     alma_access::synth::institution(&sample_root(), &source, 260).unwrap();
     round_trip_in_process(&source).await;
 }
+
+/// Takes out of a seeded Alma the drift a login file cannot describe:
+/// duplicate roles, one role inactive among active ones, roles expiring on
+/// different days. What is left is an Alma the format can state exactly.
+fn describable(state: &mut alma_access::emulator::State) {
+    use alma_access::alma::{Role, RoleStatus, normalize};
+    for user in &mut state.users {
+        let Some(wire) = user.user_role.take() else {
+            continue;
+        };
+        let mut roles: Vec<Role> =
+            normalize(wire.iter().map(|w| Role::from_wire(w).unwrap()).collect());
+        let managed: Vec<&Role> = roles.iter().filter(|r| r.role_type != "200").collect();
+        let mixed_status = managed.iter().any(|r| r.status != managed[0].status);
+        let mixed_expiry = managed
+            .iter()
+            .any(|r| r.expiry_date != managed[0].expiry_date);
+        for role in roles.iter_mut().filter(|r| r.role_type != "200") {
+            if mixed_status {
+                role.status = RoleStatus::Active;
+            }
+            if mixed_expiry {
+                role.expiry_date = None;
+            }
+        }
+        user.user_role = Some(roles.iter().map(Role::to_wire).collect());
+    }
+}
+
+#[test]
+fn an_alma_the_format_can_describe_imports_to_an_empty_plan() {
+    let dir = empty_institution();
+    let path = dir.path().join(".alma-access/emulator/production.json");
+    let mut state = alma_access::emulator::State::load(&path).unwrap();
+    describable(&mut state);
+    state.save(&path).unwrap();
+
+    let out = run(
+        dir.path(),
+        &[
+            "import",
+            "access",
+            "--env",
+            "production",
+            "--assume-trained",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !stdout(&out).contains("a plan will still"),
+        "{}",
+        stdout(&out)
+    );
+    let plan = run(
+        dir.path(),
+        &[
+            "plan",
+            "access",
+            "--env",
+            "production",
+            "--detailed-exitcode",
+        ],
+    );
+    assert_eq!(
+        plan.status.code(),
+        Some(0),
+        "plan after import is not empty:\n{}",
+        stdout(&plan)
+    );
+    assert!(stdout(&plan).contains("0 to change"), "{}", stdout(&plan));
+}
