@@ -146,8 +146,8 @@ fn a_fresh_checkout_plans_applies_and_converges_against_the_built_in_emulator() 
     let audit = std::fs::read_to_string(c.root().join(".alma-access/audit.jsonl")).unwrap();
     assert_eq!(
         audit.lines().count(),
-        14,
-        "one record per write, none for the no-op apply"
+        28,
+        "a started and an applied record per write, none for the no-op apply"
     );
 }
 

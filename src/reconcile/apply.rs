@@ -1,14 +1,16 @@
 //! Applying a plan: for each changed user, read the user again, refuse to
 //! write if its roles changed since the plan (compare-and-swap on the
-//! fingerprint), send back the whole user with only `user_role` replaced,
-//! read again to verify, and append an audit record. One user's failure
-//! does not stop the others; every outcome is reported.
+//! fingerprint), record in the audit log that the write starts (made
+//! durable before anything is sent), send back the whole user with only
+//! `user_role` replaced, read again to verify, and record the outcome. One
+//! user's failure does not stop the others; every outcome is reported. A
+//! user is never written when its `started` record could not be saved.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{SecondsFormat, Utc};
 
-use crate::alma::{AlmaWrite, Role, normalize, wire};
+use crate::alma::{AlmaError, AlmaWrite, Role, normalize, wire};
 
 use super::audit::{AuditLog, Outcome, Record};
 use super::plan::{Plan, UserPlan, fingerprint};
@@ -55,21 +57,42 @@ pub async fn apply<W: AlmaWrite>(
             ));
             continue;
         };
-        let (outcome, detail) = apply_user(writer, user, preserve).await;
+        let mut log = Log {
+            audit: &mut *audit,
+            plan,
+            user,
+            errors: &mut report.audit_errors,
+        };
+        let (outcome, detail) = apply_user(writer, user, preserve, &mut log).await;
+        log.append(outcome.clone(), detail.clone());
         let key = (user.environment.clone(), user.primary_id.clone());
-        match (&outcome, detail.clone()) {
-            (Outcome::Applied, _) => report.applied.push(key),
-            (Outcome::VerifyFailed, d) => {
-                report
-                    .verify_failed
-                    .push((key.0, key.1, d.unwrap_or_default()))
-            }
-            (Outcome::Skipped, d) => report.skipped.push((key.0, key.1, d.unwrap_or_default())),
-            (Outcome::Failed, d) => report.failed.push((key.0, key.1, d.unwrap_or_default())),
+        let detail = detail.unwrap_or_default();
+        match outcome {
+            Outcome::Applied => report.applied.push(key),
+            Outcome::VerifyFailed => report.verify_failed.push((key.0, key.1, detail)),
+            Outcome::Skipped => report.skipped.push((key.0, key.1, detail)),
+            // `apply_user` never ends on `started`.
+            Outcome::Failed | Outcome::Started => report.failed.push((key.0, key.1, detail)),
         }
+    }
+    report
+}
+
+/// Appends one user's records to the audit log, keeping what went wrong.
+struct Log<'a> {
+    audit: &'a mut AuditLog,
+    plan: &'a Plan,
+    user: &'a UserPlan,
+    errors: &'a mut Vec<String>,
+}
+
+impl Log<'_> {
+    /// Appends a record; returns whether it was made durable.
+    fn append(&mut self, outcome: Outcome, detail: Option<String>) -> bool {
+        let user = self.user;
         let record = Record {
             at: Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
-            commit: plan.commit.clone(),
+            commit: self.plan.commit.clone(),
             environment: user.environment.clone(),
             primary_id: user.primary_id.clone(),
             file: user.file.clone(),
@@ -79,19 +102,22 @@ pub async fn apply<W: AlmaWrite>(
             before: user.before.clone(),
             after: user.after.clone(),
         };
-        if let Err(e) = audit.append(&record) {
-            report
-                .audit_errors
-                .push(format!("{}: {e}", audit.path().display()));
+        match self.audit.append(&record) {
+            Ok(()) => true,
+            Err(e) => {
+                self.errors
+                    .push(format!("{}: {e}", self.audit.path().display()));
+                false
+            }
         }
     }
-    report
 }
 
 async fn apply_user<W: AlmaWrite>(
     writer: &W,
     user: &UserPlan,
     preserve: &BTreeSet<String>,
+    log: &mut Log<'_>,
 ) -> (Outcome, Option<String>) {
     let fresh = match writer.get_user(&user.primary_id).await {
         Ok(Some(fresh)) => fresh,
@@ -124,11 +150,22 @@ async fn apply_user<W: AlmaWrite>(
         );
     }
     let updated = with_roles(&fresh, &user.after, preserve);
-    if let Err(e) = writer.update_user(&updated).await {
+    // The log must show a write before it can happen.
+    if !log.append(Outcome::Started, None) {
         return (
             Outcome::Failed,
-            Some(format!("the update was refused: {e}")),
+            Some("not written: the audit log could not record the write first".into()),
         );
+    }
+    if let Err(e) = writer.update_user(&updated).await {
+        let detail = match e {
+            // No answer, or a server error: the PUT may have landed.
+            AlmaError::Transport { .. } | AlmaError::Server { .. } => {
+                format!("the update may or may not have reached Alma: {e}; run plan again to see")
+            }
+            _ => format!("the update was refused: {e}"),
+        };
+        return (Outcome::Failed, Some(detail));
     }
     match writer.get_user(&user.primary_id).await {
         Ok(Some(back)) => match roles_of(&back) {

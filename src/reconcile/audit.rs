@@ -1,6 +1,12 @@
-//! The audit log: one JSON line per attempted write, appended and flushed
-//! to disk before the next user is touched, so the log records every write
-//! that happened even if the process is killed mid-apply.
+//! The audit log: JSON lines, appended and flushed to disk (`sync_data`)
+//! one at a time. For each user written, a `started` record is made durable
+//! *before* the PUT is sent, and a final record (`applied`, `verify-failed`
+//! or `failed`) follows it; a user not written gets a single record
+//! (`skipped`, or `failed` when it could not even be read). So the log
+//! accounts for every write that reached Alma even if the process is killed
+//! mid-apply: a `started` record with no final record after it for the same
+//! environment and user is a write that may or may not have landed (the
+//! next plan shows which), never a write the log does not show.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
@@ -16,14 +22,25 @@ use super::plan::Change;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Outcome {
+    /// About to be written: recorded before the PUT is sent. A final record
+    /// for the same user follows unless the process was stopped.
+    Started,
     /// Written, and a read-back matched the plan.
     Applied,
     /// Written, but the read-back differs from the plan.
     VerifyFailed,
     /// Not written: the user changed in Alma since the plan.
     Skipped,
-    /// Not written: the write failed.
+    /// The write failed (after a `started` record), or the user could not
+    /// be read (alone): either way Alma's roles were not changed as planned.
     Failed,
+}
+
+impl Outcome {
+    /// Whether this record ends a user's entry (everything but `started`).
+    pub fn is_final(&self) -> bool {
+        *self != Outcome::Started
+    }
 }
 
 /// One line of the audit log.
@@ -36,7 +53,7 @@ pub struct Record {
     pub primary_id: String,
     pub file: Option<String>,
     pub outcome: Outcome,
-    /// Why, for anything but `applied`.
+    /// Why, for `verify-failed`, `skipped` and `failed`.
     pub detail: Option<String>,
     pub changes: Vec<Change>,
     pub before: Vec<Role>,
@@ -74,6 +91,31 @@ impl AuditLog {
         self.file.sync_data()
     }
 
+    /// The `started` records of `records` whose next record for the same
+    /// environment and user is not a final one (another `started`, or none):
+    /// writes a stopped run may or may not have made. In log order.
+    pub fn unfinished(records: &[Record]) -> Vec<&Record> {
+        let mut open: Vec<(usize, &Record)> = Vec::new();
+        let mut unfinished: Vec<(usize, &Record)> = Vec::new();
+        for (i, record) in records.iter().enumerate() {
+            let same = |r: &Record| {
+                r.environment == record.environment && r.primary_id == record.primary_id
+            };
+            if let Some(at) = open.iter().position(|(_, r)| same(r)) {
+                let (j, previous) = open.remove(at);
+                if !record.outcome.is_final() {
+                    unfinished.push((j, previous));
+                }
+            }
+            if !record.outcome.is_final() {
+                open.push((i, record));
+            }
+        }
+        unfinished.extend(open);
+        unfinished.sort_by_key(|(i, _)| *i);
+        unfinished.into_iter().map(|(_, r)| r).collect()
+    }
+
     /// Reads every record of a log (for tests and reports).
     pub fn read(path: &Path) -> io::Result<Vec<Record>> {
         let text = fs::read_to_string(path)?;
@@ -81,5 +123,59 @@ impl AuditLog {
             .filter(|l| !l.trim().is_empty())
             .map(|l| serde_json::from_str(l).map_err(io::Error::other))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(id: &str, outcome: Outcome) -> Record {
+        Record {
+            at: "2026-11-23T08:00:00.000Z".into(),
+            commit: None,
+            environment: "production".into(),
+            primary_id: id.into(),
+            file: None,
+            outcome,
+            detail: None,
+            changes: Vec::new(),
+            before: Vec::new(),
+            after: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_started_record_without_an_outcome_is_unfinished() {
+        let records = vec![
+            record("a", Outcome::Started),
+            record("a", Outcome::Applied),
+            record("b", Outcome::Skipped),
+            record("c", Outcome::Started),
+            // Killed here, then run again: c's first write is unfinished.
+            record("c", Outcome::Started),
+            record("c", Outcome::VerifyFailed),
+            record("d", Outcome::Started),
+        ];
+        let unfinished: Vec<(&str, usize)> = AuditLog::unfinished(&records)
+            .into_iter()
+            .map(|r| {
+                let at = records.iter().position(|x| std::ptr::eq(x, r)).unwrap();
+                (r.primary_id.as_str(), at)
+            })
+            .collect();
+        assert_eq!(unfinished, [("c", 3), ("d", 6)]);
+    }
+
+    #[test]
+    fn records_are_appended_and_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("logs/audit.jsonl");
+        let mut log = AuditLog::open(&path).unwrap();
+        log.append(&record("a", Outcome::Started)).unwrap();
+        log.append(&record("a", Outcome::Applied)).unwrap();
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(text.contains(r#""outcome":"started""#), "{text}");
+        assert_eq!(AuditLog::read(&path).unwrap().len(), 2);
     }
 }

@@ -73,8 +73,16 @@ fn every_write_is_audited() {
     let plan = world.plan();
     world.apply(&plan);
     let audit = world.audit();
-    assert_eq!(audit.len(), plan.changed().count());
-    assert!(audit.iter().all(|r| r.outcome == Outcome::Applied));
+    assert_eq!(
+        audit.len(),
+        2 * plan.changed().count(),
+        "a started record before each write and an applied record after it"
+    );
+    assert!(
+        audit
+            .iter()
+            .all(|r| matches!(r.outcome, Outcome::Started | Outcome::Applied))
+    );
     let gus = audit
         .iter()
         .find(|r| r.primary_id == GUS_ID && r.environment == "production")
