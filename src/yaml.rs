@@ -221,7 +221,62 @@ pub fn parse(text: &str) -> Document {
             doc.root = None;
         }
     }
+    // The parser places the end of a file without a final newline on the
+    // line after the last; keep every position on the lines as shown.
+    let shown: Vec<usize> = text.lines().map(|l| l.chars().count()).collect();
+    for problem in &mut doc.problems {
+        clamp(problem_span(problem), &shown);
+    }
+    if let Some(root) = &mut doc.root {
+        clamp_tree(root, &shown);
+    }
     doc
+}
+
+fn problem_span(problem: &mut Problem) -> &mut Span {
+    match problem {
+        Problem::Syntax { span, .. }
+        | Problem::DuplicateKey { span, .. }
+        | Problem::Alias { span }
+        | Problem::Tag { span, .. }
+        | Problem::ComplexKey { span }
+        | Problem::MultipleDocuments { span }
+        | Problem::TooDeep { span } => span,
+    }
+}
+
+fn clamp_tree(node: &mut Node, lines: &[usize]) {
+    clamp(&mut node.span, lines);
+    match &mut node.value {
+        Value::Seq(items) => items.iter_mut().for_each(|n| clamp_tree(n, lines)),
+        Value::Map(entries) => entries.iter_mut().for_each(|e| {
+            clamp(&mut e.key_span, lines);
+            clamp_tree(&mut e.value, lines);
+        }),
+        _ => {}
+    }
+}
+
+/// Keeps a span inside the lines of the text as they are shown: a position
+/// past the last line moves to the end of the last line.
+fn clamp(span: &mut Span, lines: &[usize]) {
+    let Some(&last_len) = lines.last() else {
+        return;
+    };
+    let last = u32::try_from(lines.len()).unwrap_or(u32::MAX);
+    let end_of_text = Pos {
+        line: last,
+        col: u32::try_from(last_len).unwrap_or(u32::MAX - 1) + 1,
+    };
+    if span.start.line > last {
+        span.start = end_of_text;
+    }
+    if span.end.line > last {
+        span.end = end_of_text;
+    }
+    if span.end < span.start {
+        span.end = span.start;
+    }
 }
 
 fn build(text: &str, problems: &mut Vec<Problem>) -> Result<Option<Node>, Problem> {
@@ -541,6 +596,13 @@ mod tests {
             [Problem::Syntax { span, .. }] => assert!(span.start.line >= 1),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn an_error_at_the_end_of_an_unterminated_file_stays_on_its_last_line() {
+        let doc = parse("a: b\nc");
+        let span = doc.problems[0].span();
+        assert_eq!(span.start, Pos { line: 2, col: 2 });
     }
 
     #[test]
