@@ -241,7 +241,7 @@ fn an_invalid_repository_is_not_planned() {
     assert_eq!(out.status.code(), Some(1));
     let (_, stderr) = text(&out);
     assert!(
-        stderr.contains("error[unknown-unit]") && stderr.contains("fix it before planning"),
+        stderr.contains("error[unknown-unit]") && stderr.contains("fix it first"),
         "{stderr}"
     );
 }

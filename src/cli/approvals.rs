@@ -8,9 +8,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use clap::ValueEnum;
-
-use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
+use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Format};
 use crate::review::github::{self, GithubClient, GithubSource, RepoName, Token};
 use crate::review::local::{self, LocalSource};
 use crate::review::{self, Error, Report, render};
@@ -47,12 +45,6 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
 }
 
 pub fn run(args: Args) -> u8 {

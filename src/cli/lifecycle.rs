@@ -9,16 +9,12 @@
 //! repository and printing.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use clap::ValueEnum;
 
-use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, access_root, today_or};
-use crate::diag::render;
+use super::{EXIT_FAILURE, EXIT_OK, Format, scope};
 use crate::lifecycle::calendar::{self, Agenda, Item};
-use crate::model::AccessRepo;
-use crate::validate;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -36,14 +32,8 @@ pub struct Args {
     pub format: Format,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
-}
-
 pub fn run(args: Args) -> u8 {
-    let valid = match load_valid(&args.path, args.today) {
+    let valid = match scope::load(&args.path, args.today) {
         Ok(valid) => valid,
         Err(code) => return code,
     };
@@ -55,33 +45,20 @@ pub fn run(args: Args) -> u8 {
     emit(&out)
 }
 
-/// A valid repository to work from.
-pub(super) struct Valid {
-    pub root: PathBuf,
-    pub repo: AccessRepo,
-    pub today: NaiveDate,
-}
-
-/// Resolves and validates the access folder; prints the diagnostics and
-/// returns the exit code when it is not valid.
-pub(super) fn load_valid(path: &Path, today: Option<NaiveDate>) -> Result<Valid, u8> {
-    let root = access_root(path).map_err(|message| {
-        eprintln!("error: {message}");
-        EXIT_USAGE
-    })?;
-    let today = today_or(today);
-    let (loaded, outcome) = validate::validate_dir(&root, today);
-    match outcome.repo {
-        Some(repo) => Ok(Valid { root, repo, today }),
-        None => {
-            eprint!("{}", render::text(&outcome.diagnostics, &loaded.sources));
-            eprintln!(
-                "error: the access repository is not valid ({}); fix it first",
-                render::summary(&outcome.diagnostics, outcome.files)
-            );
-            Err(EXIT_FAILURE)
-        }
-    }
+/// How `sweep-inactive` and `review` deliver edited login files: committed
+/// on a new branch (the default, nothing checked out), not at all
+/// (`--dry-run`), or also into the working tree (`--write`).
+#[derive(Debug, clap::Args)]
+pub struct ProposalArgs {
+    /// The branch to create (default: alma-access/<command>-...-TODAY).
+    #[arg(long, value_name = "NAME")]
+    pub branch: Option<String>,
+    /// Show the proposal; write no branch.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Also write the edited files into the working tree.
+    #[arg(long)]
+    pub write: bool,
 }
 
 /// Writes to stdout; a closed pipe is a failure, not a panic.

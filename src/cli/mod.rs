@@ -58,6 +58,13 @@ pub enum Command {
     Review(review::Args),
 }
 
+/// How a report-like command prints: text for people, JSON for machines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
 /// Exit code: success.
 pub const EXIT_OK: u8 = 0;
 /// Exit code: the command ran and found errors, or failed.

@@ -11,11 +11,11 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use clap::ValueEnum;
 use serde_json::json;
 
-use super::lifecycle::{emit, load_valid, mentions};
-use super::{EXIT_FAILURE, EXIT_USAGE};
+use super::lifecycle::{ProposalArgs, emit, mentions};
+use super::scope;
+use super::{EXIT_FAILURE, EXIT_USAGE, Format};
 use crate::lifecycle::edit::{self, NewValue};
 use crate::lifecycle::propose::{self, FileEdit, Proposal};
 use crate::lifecycle::recert::{self, LoginReview, UnitReview};
@@ -38,28 +38,15 @@ pub struct Args {
     /// A file of confirmed primary ids, one per line (`#` starts a comment).
     #[arg(long, value_name = "FILE")]
     pub confirm_file: Option<PathBuf>,
-    /// The branch to create (default: alma-access/review-UNIT-TODAY).
-    #[arg(long, value_name = "NAME")]
-    pub branch: Option<String>,
-    /// Show the confirmations; write no branch.
-    #[arg(long)]
-    pub dry_run: bool,
-    /// Also write the edited files into the working tree.
-    #[arg(long)]
-    pub write: bool,
+    #[command(flatten)]
+    pub proposal: ProposalArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
-}
-
 pub fn run(args: Args) -> u8 {
-    let valid = match load_valid(&args.path, args.today) {
+    let valid = match scope::load(&args.path, args.today) {
         Ok(valid) => valid,
         Err(code) => return code,
     };
@@ -138,11 +125,12 @@ pub fn run(args: Args) -> u8 {
     }
     let message = commit_message(&review, &confirmed);
     let branch = args
+        .proposal
         .branch
         .clone()
         .unwrap_or_else(|| format!("alma-access/review-{}-{}", args.unit, valid.today));
     let mut proposal = None;
-    if !edits.is_empty() && !args.dry_run {
+    if !edits.is_empty() && !args.proposal.dry_run {
         match propose::commit_branch(&valid.root, &edits, &branch, &message) {
             Ok(p) => proposal = Some(p),
             Err(message) => {
@@ -151,7 +139,7 @@ pub fn run(args: Args) -> u8 {
             }
         }
     }
-    if args.write
+    if args.proposal.write
         && let Err(message) = propose::write_files(&edits)
     {
         eprintln!("error: {message}");
@@ -166,7 +154,7 @@ pub fn run(args: Args) -> u8 {
                 "review_by": until,
                 "confirmed": confirmed.iter().map(|l| &l.primary_id).collect::<Vec<_>>(),
                 "files": edits.iter().map(|e| &e.display).collect::<Vec<_>>(),
-                "dry_run": args.dry_run,
+                "dry_run": args.proposal.dry_run,
                 "branch": proposal.as_ref().map(|p| json!({"name": p.branch, "commit": p.commit})),
             }))
             .expect("json serializes")

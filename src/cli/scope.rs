@@ -51,18 +51,24 @@ impl Start {
 
 /// Resolves the folder and validates it. Errors are printed; the exit code is returned.
 pub fn start(args: &ScopeArgs) -> Result<Start, u8> {
-    let root = access_root(&args.path).map_err(|message| {
+    load(&args.path, args.today)
+}
+
+/// Resolves an access folder (or a repository holding one) and validates it
+/// for `today` (default: today). Diagnostics are printed; the exit code is returned.
+pub fn load(path: &Path, today: Option<NaiveDate>) -> Result<Start, u8> {
+    let root = access_root(path).map_err(|message| {
         eprintln!("error: {message}");
         super::EXIT_USAGE
     })?;
-    let today = today_or(args.today);
+    let today = today_or(today);
     let (loaded, outcome) = validate::validate_dir(&root, today);
     match outcome.repo {
         Some(repo) => Ok(Start { root, repo, today }),
         None => {
             eprint!("{}", render::text(&outcome.diagnostics, &loaded.sources));
             eprintln!(
-                "error: the access repository is not valid ({}); fix it before planning",
+                "error: the access repository is not valid ({}); fix it first",
                 render::summary(&outcome.diagnostics, outcome.files)
             );
             Err(super::EXIT_FAILURE)

@@ -12,11 +12,11 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use clap::ValueEnum;
 use serde_json::json;
 
-use super::lifecycle::{emit, load_valid};
-use super::{EXIT_FAILURE, EXIT_USAGE};
+use super::lifecycle::{ProposalArgs, emit};
+use super::scope;
+use super::{EXIT_FAILURE, EXIT_USAGE, Format};
 use crate::lifecycle::edit::{self, NewValue};
 use crate::lifecycle::inactivity::{self, Evidence, Finding, Sweep};
 use crate::lifecycle::login_report::{self, LoginReport};
@@ -60,28 +60,15 @@ pub struct Args {
     /// The day of the sweep, written as `suspended.since` (YYYY-MM-DD); default: today.
     #[arg(long, value_name = "DATE")]
     pub today: Option<NaiveDate>,
-    /// The branch to create (default: alma-access/sweep-inactive-TODAY).
-    #[arg(long, value_name = "NAME")]
-    pub branch: Option<String>,
-    /// Show the proposal; write no branch.
-    #[arg(long)]
-    pub dry_run: bool,
-    /// Also write the edited files into the working tree.
-    #[arg(long)]
-    pub write: bool,
+    #[command(flatten)]
+    pub proposal: ProposalArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
-}
-
 pub fn run(args: Args) -> u8 {
-    let valid = match load_valid(&args.path, args.today) {
+    let valid = match scope::load(&args.path, args.today) {
         Ok(valid) => valid,
         Err(code) => return code,
     };
@@ -122,6 +109,7 @@ pub fn run(args: Args) -> u8 {
         return EXIT_FAILURE;
     }
     let branch = args
+        .proposal
         .branch
         .clone()
         .unwrap_or_else(|| format!("alma-access/sweep-inactive-{today}"));
@@ -151,7 +139,7 @@ pub fn run(args: Args) -> u8 {
         return EXIT_FAILURE;
     }
     let mut proposal = None;
-    if !edits.is_empty() && !args.dry_run {
+    if !edits.is_empty() && !args.proposal.dry_run {
         let message = commit_message(&sweep, &report, today);
         match propose::commit_branch(&valid.root, &edits, &branch, &message) {
             Ok(p) => proposal = Some(p),
@@ -161,7 +149,7 @@ pub fn run(args: Args) -> u8 {
             }
         }
     }
-    if args.write
+    if args.proposal.write
         && let Err(message) = propose::write_files(&edits)
     {
         eprintln!("error: {message}");
@@ -309,7 +297,7 @@ fn text(ctx: &Context) -> String {
             ctx.branch
         ),
     });
-    if ctx.args.write && !ctx.edits.is_empty() {
+    if ctx.args.proposal.write && !ctx.edits.is_empty() {
         out.push_str("The edited files were also written into the working tree.\n");
     }
     out
@@ -326,7 +314,7 @@ fn json(ctx: &Context) -> String {
             "last_login_column": ctx.report.last_login_column,
         },
         "sweep": ctx.sweep,
-        "dry_run": ctx.args.dry_run,
+        "dry_run": ctx.args.proposal.dry_run,
         "branch": ctx.proposal.map(|p| json!({"name": p.branch, "commit": p.commit})),
         "files": ctx.edits.iter().map(|e| e.display.clone()).collect::<Vec<_>>(),
     });

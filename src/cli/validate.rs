@@ -6,9 +6,8 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use clap::ValueEnum;
 
-use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, access_root, today_or};
+use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Format, access_root, today_or};
 use crate::diag::render;
 use crate::validate;
 
@@ -23,12 +22,6 @@ pub struct Args {
     /// The date rules are checked against (YYYY-MM-DD); default: today.
     #[arg(long, value_name = "DATE")]
     pub today: Option<NaiveDate>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
 }
 
 pub fn run(args: Args) -> u8 {
