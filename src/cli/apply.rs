@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 
 use super::scope::{self, ScopeArgs};
 use super::target::{self, Access};
-use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
+use super::{EXIT_FAILURE, EXIT_OK};
 use crate::reconcile::apply::Report;
 use crate::reconcile::audit::AuditLog;
 use crate::reconcile::plan::SavedPlan;
@@ -56,10 +56,7 @@ pub fn run(args: Args) -> u8 {
     };
     let request = match scope::request(&args.scope, &start) {
         Ok(r) => r,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return EXIT_USAGE;
-        }
+        Err(code) => return code,
     };
     let saved = match &args.plan {
         None => None,

@@ -10,7 +10,7 @@ use clap::ValueEnum;
 
 use super::scope::{self, ScopeArgs};
 use super::target::{self, Access};
-use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
+use super::{EXIT_FAILURE, EXIT_OK};
 use crate::reconcile::plan::SavedPlan;
 use crate::reconcile::render::{self, Legend};
 use crate::reconcile::{self, Plan, markdown};
@@ -45,10 +45,7 @@ pub fn run(args: Args) -> u8 {
     };
     let request = match scope::request(&args.scope, &start) {
         Ok(r) => r,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return EXIT_USAGE;
-        }
+        Err(code) => return code,
     };
     let result = scope::runtime().block_on(async {
         let targets = target::connect(

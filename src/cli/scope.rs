@@ -76,8 +76,17 @@ pub fn load(path: &Path, today: Option<NaiveDate>) -> Result<Start, u8> {
     }
 }
 
+/// Builds the plan request; a selection that cannot be honoured is printed
+/// and answered with the usage exit code.
+pub fn request<'a>(args: &ScopeArgs, start: &'a Start) -> Result<Request<'a>, u8> {
+    build_request(args, start).map_err(|message| {
+        eprintln!("error: {message}");
+        super::EXIT_USAGE
+    })
+}
+
 /// Builds the plan request: environments, logins, deletions and the commit.
-pub fn request<'a>(args: &ScopeArgs, start: &'a Start) -> Result<Request<'a>, String> {
+fn build_request<'a>(args: &ScopeArgs, start: &'a Start) -> Result<Request<'a>, String> {
     let institution = &start.repo.institution;
     let environments = if args.environments.is_empty() {
         let mut envs = institution.default_environments.clone();
