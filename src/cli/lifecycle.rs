@@ -15,6 +15,7 @@ use chrono::NaiveDate;
 
 use super::{EXIT_FAILURE, EXIT_OK, Format, scope};
 use crate::lifecycle::calendar::{self, Agenda, Item};
+use crate::lifecycle::propose::{self, FileEdit, Proposal};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -59,6 +60,45 @@ pub struct ProposalArgs {
     /// Also write the edited files into the working tree.
     #[arg(long)]
     pub write: bool,
+}
+
+impl ProposalArgs {
+    /// Delivers edited login files: checks that they validate, commits them
+    /// on `branch` (unless a dry run, or nothing changed), and with `--write`
+    /// also writes them into the working tree. Errors are printed; the exit
+    /// code is returned. `what` names the files in messages ("swept files").
+    pub fn deliver(
+        &self,
+        root: &std::path::Path,
+        edits: &[FileEdit],
+        today: chrono::NaiveDate,
+        what: &str,
+        branch: &str,
+        message: &str,
+    ) -> Result<Option<Proposal>, u8> {
+        if let Err(rendered) = propose::validate_with(root, edits, today) {
+            eprint!("{rendered}");
+            eprintln!("error: the {what} would not validate; nothing was written");
+            return Err(EXIT_FAILURE);
+        }
+        let mut proposal = None;
+        if !edits.is_empty() && !self.dry_run {
+            match propose::commit_branch(root, edits, branch, message) {
+                Ok(p) => proposal = Some(p),
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    return Err(EXIT_FAILURE);
+                }
+            }
+        }
+        if self.write
+            && let Err(message) = propose::write_files(edits)
+        {
+            eprintln!("error: {message}");
+            return Err(EXIT_FAILURE);
+        }
+        Ok(proposal)
+    }
 }
 
 /// Writes to stdout; a closed pipe is a failure, not a panic.

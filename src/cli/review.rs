@@ -118,33 +118,23 @@ pub fn run(args: Args) -> u8 {
             }
         }
     }
-    if let Err(rendered) = propose::validate_with(&valid.root, &edits, valid.today) {
-        eprint!("{rendered}");
-        eprintln!("error: the edited files would not validate; nothing was written");
-        return EXIT_FAILURE;
-    }
     let message = commit_message(&review, &confirmed);
     let branch = args
         .proposal
         .branch
         .clone()
         .unwrap_or_else(|| format!("alma-access/review-{}-{}", args.unit, valid.today));
-    let mut proposal = None;
-    if !edits.is_empty() && !args.proposal.dry_run {
-        match propose::commit_branch(&valid.root, &edits, &branch, &message) {
-            Ok(p) => proposal = Some(p),
-            Err(message) => {
-                eprintln!("error: {message}");
-                return EXIT_FAILURE;
-            }
-        }
-    }
-    if args.proposal.write
-        && let Err(message) = propose::write_files(&edits)
-    {
-        eprintln!("error: {message}");
-        return EXIT_FAILURE;
-    }
+    let proposal = match args.proposal.deliver(
+        &valid.root,
+        &edits,
+        valid.today,
+        "edited files",
+        &branch,
+        &message,
+    ) {
+        Ok(proposal) => proposal,
+        Err(code) => return code,
+    };
     let out = match args.format {
         Format::Text => confirmation_text(&message, &branch, proposal.as_ref(), edits.is_empty()),
         Format::Json => {

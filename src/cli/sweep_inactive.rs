@@ -133,28 +133,15 @@ pub fn run(args: Args) -> u8 {
             }
         }
     }
-    if let Err(rendered) = propose::validate_with(&valid.root, &edits, today) {
-        eprint!("{rendered}");
-        eprintln!("error: the swept files would not validate; nothing was written");
-        return EXIT_FAILURE;
-    }
-    let mut proposal = None;
-    if !edits.is_empty() && !args.proposal.dry_run {
-        let message = commit_message(&sweep, &report, today);
-        match propose::commit_branch(&valid.root, &edits, &branch, &message) {
-            Ok(p) => proposal = Some(p),
-            Err(message) => {
-                eprintln!("error: {message}");
-                return EXIT_FAILURE;
-            }
-        }
-    }
-    if args.proposal.write
-        && let Err(message) = propose::write_files(&edits)
-    {
-        eprintln!("error: {message}");
-        return EXIT_FAILURE;
-    }
+    let message = commit_message(&sweep, &report, today);
+    let proposal =
+        match args
+            .proposal
+            .deliver(&valid.root, &edits, today, "swept files", &branch, &message)
+        {
+            Ok(proposal) => proposal,
+            Err(code) => return code,
+        };
     let ctx = Context {
         args: &args,
         report: &report,
