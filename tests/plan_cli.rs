@@ -2,9 +2,12 @@
 //! Alma on a fresh checkout, exit codes, saved plans that are stale or
 //! altered, and an Alma configured by API key whose key never shows.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output};
+
+#[path = "common/alma_process.rs"]
+mod alma_process;
+use alma_process::Alma;
 
 const TODAY: &str = "2026-11-23";
 
@@ -246,49 +249,6 @@ fn an_invalid_repository_is_not_planned() {
     );
 }
 
-/// An emulator run as its own process, as a stand-in for a real Alma.
-struct Alma {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Alma {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(state: &Path) -> Alma {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_alma-access"))
-        .args([
-            "emulator",
-            "--state",
-            state.to_str().unwrap(),
-            "--listen",
-            "127.0.0.1:0",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .split_whitespace()
-        .find(|w| w.contains("127.0.0.1"))
-        .expect("the emulator prints its address")
-        .trim_end_matches('/');
-    let url = if addr.starts_with("http") {
-        addr.to_string()
-    } else {
-        format!("http://{addr}")
-    };
-    Alma { child, url }
-}
-
 #[test]
 fn with_api_keys_set_the_real_client_is_used_and_the_key_never_shows() {
     const KEY: &str = "l7xq-SECRET-do-not-print-9f3k2";
@@ -305,14 +265,14 @@ fn with_api_keys_set_the_real_client_is_used_and_the_key_never_shows() {
         );
         let path: PathBuf = c.root().join(format!("{env}-alma.json"));
         state.save(&path).unwrap();
-        alma.push(serve(&path));
+        alma.push(Alma::serve(&path));
     }
     // Point each environment at its stand-in, in the order institution.yaml lists them.
     for a in &alma {
         c.edit(
             "institution.yaml",
             "api_url: https://api-na.hosted.exlibrisgroup.com",
-            &format!("api_url: {}", a.url),
+            &format!("api_url: http://{}", a.addr),
         );
     }
     c.edit(

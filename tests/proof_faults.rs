@@ -22,10 +22,8 @@
 //!   that user's `started` record.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -42,6 +40,10 @@ use alma_access::reconcile::plan::SavedPlan;
 use alma_access::reconcile::{self, Plan, Request, Scope, roles_of};
 use chrono::NaiveDate;
 use serde_json::Value;
+
+#[path = "common/alma_process.rs"]
+mod alma_process;
+use alma_process::Alma;
 
 const TODAY: &str = "2026-11-23";
 const ENV: &str = "production";
@@ -544,74 +546,6 @@ fn timeouts_lose_nothing() {
 
 // ---------------------------------------------------------------------------
 // The binary against an emulator process.
-
-/// An emulator run as its own process, standing in for Alma.
-struct Alma {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Alma {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Alma {
-    fn serve(state: &Path) -> Alma {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_alma-access"))
-            .args([
-                "emulator",
-                "--state",
-                state.to_str().unwrap(),
-                "--listen",
-                "127.0.0.1:0",
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line.trim().trim_start_matches("http://").to_string();
-        assert!(addr.starts_with("127.0.0.1:"), "{line}");
-        Alma { child, addr }
-    }
-
-    /// An admin request (`/_emulator/...`); returns the body of a 2xx answer.
-    fn admin(&self, method: &str, path: &str, body: &str) -> String {
-        let mut stream = TcpStream::connect(&self.addr).unwrap();
-        write!(
-            stream,
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\
-             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            self.addr,
-            body.len()
-        )
-        .unwrap();
-        let mut answer = Vec::new();
-        stream.read_to_end(&mut answer).unwrap();
-        let answer = String::from_utf8(answer).unwrap();
-        let (head, body) = answer.split_once("\r\n\r\n").unwrap();
-        assert!(head.starts_with("HTTP/1.1 2"), "{head}");
-        body.to_string()
-    }
-
-    fn stats(&self) -> Stats {
-        serde_json::from_str(&self.admin("GET", "/_emulator/stats", "")).unwrap()
-    }
-
-    fn state(&self) -> State {
-        serde_json::from_str(&self.admin("GET", "/_emulator/state", "")).unwrap()
-    }
-
-    fn base_url(&self) -> String {
-        format!("http://{}/almaws/v1", self.addr)
-    }
-}
 
 /// A checkout whose institution.yaml points every environment at `alma`,
 /// at Alma's 25 requests/s.
