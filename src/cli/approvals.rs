@@ -5,10 +5,9 @@
 //! file (`--base --head --reviews --author`). Exit codes: 0 every
 //! requirement met, 1 one is not (or GitHub could not be read), 2 usage.
 
-use std::io::Write;
 use std::path::PathBuf;
 
-use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Format};
+use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Format, emit};
 use crate::review::github::{self, GithubClient, GithubSource, RepoName, Token};
 use crate::review::local::{self, LocalSource};
 use crate::review::{self, Error, Report, render};
@@ -80,12 +79,7 @@ pub fn run(args: Args) -> u8 {
         Format::Text => render::text(&report),
         Format::Json => render::json(&report) + "\n",
     };
-    let mut stdout = std::io::stdout().lock();
-    if stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-        .is_err()
-    {
+    if emit(&text) != EXIT_OK {
         return EXIT_FAILURE;
     }
     if report.is_satisfied() {

@@ -8,12 +8,11 @@
 //! Also holds what the lifecycle commands share: loading a valid
 //! repository and printing.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use super::{EXIT_FAILURE, EXIT_OK, Format, scope};
+use super::{EXIT_FAILURE, Format, emit, scope};
 use crate::lifecycle::calendar::{self, Agenda, Item};
 use crate::lifecycle::propose::{self, FileEdit, Proposal};
 
@@ -98,18 +97,6 @@ impl ProposalArgs {
             return Err(EXIT_FAILURE);
         }
         Ok(proposal)
-    }
-}
-
-/// Writes to stdout; a closed pipe is a failure, not a panic.
-pub(super) fn emit(text: &str) -> u8 {
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Ok(()) => EXIT_OK,
-        Err(_) => EXIT_FAILURE,
     }
 }
 

@@ -3,6 +3,7 @@
 //! everywhere: 0 success, 1 the command ran and found errors (or failed),
 //! 2 the command was used wrongly (bad flags, missing paths).
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -138,4 +139,16 @@ fn init_logging() {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .try_init();
+}
+
+/// Writes to stdout; a closed pipe is a failure, not a panic.
+pub fn emit(text: &str) -> u8 {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => EXIT_OK,
+        Err(_) => EXIT_FAILURE,
+    }
 }

@@ -13,7 +13,8 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use serde_json::json;
 
-use super::lifecycle::{ProposalArgs, emit, mentions};
+use super::emit;
+use super::lifecycle::{ProposalArgs, mentions};
 use super::scope;
 use super::{EXIT_FAILURE, EXIT_USAGE, Format};
 use crate::lifecycle::edit::{self, NewValue};

@@ -14,7 +14,8 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use serde_json::json;
 
-use super::lifecycle::{ProposalArgs, emit};
+use super::emit;
+use super::lifecycle::ProposalArgs;
 use super::scope;
 use super::{EXIT_FAILURE, EXIT_USAGE, Format};
 use crate::lifecycle::edit::{self, NewValue};

@@ -2,12 +2,11 @@
 //! schemas and every policy rule, prints all diagnostics, and exits 0 when
 //! valid (warnings allowed), 1 on errors, 2 when PATH is unusable.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Format, access_root, today_or};
+use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Format, access_root, emit, today_or};
 use crate::diag::render;
 use crate::validate;
 
@@ -41,12 +40,7 @@ pub fn run(args: Args) -> u8 {
                 + "\n"
         }
     };
-    let mut stdout = std::io::stdout().lock();
-    if stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-        .is_err()
-    {
+    if emit(&text) != EXIT_OK {
         return EXIT_FAILURE;
     }
     if outcome.has_errors() {
