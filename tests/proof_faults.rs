@@ -204,6 +204,9 @@ impl AlmaRead for Witness {
 }
 
 impl AlmaWrite for Witness {
+    async fn verify_environment(&self) -> Result<General, AlmaError> {
+        self.client.verify_environment().await
+    }
     async fn update_user(&self, user: &wire::User) -> Result<wire::User, AlmaError> {
         self.puts.fetch_add(1, Ordering::SeqCst);
         let last = AuditLog::read(&self.audit)

@@ -69,6 +69,9 @@ pub enum AlmaError {
     WrongEnvironment { expected: String, actual: String },
     /// An identifier that cannot be put in a URL path safely.
     InvalidId { id: String, reason: &'static str },
+    /// Alma answered a user lookup with another person: `GET /users/{id}`
+    /// matches any unique identifier (a barcode, say), not only the primary id.
+    OtherUser { asked: String, returned: String },
     /// The client's configuration is unusable (bad base URL, empty key).
     Config { message: String },
 }
@@ -204,6 +207,13 @@ impl fmt::Display for AlmaError {
             AlmaError::InvalidId { id, reason } => {
                 write!(f, "invalid identifier {id:?}: {reason}")
             }
+            AlmaError::OtherUser { asked, returned } => write!(
+                f,
+                "Alma answered the lookup of {asked:?} with the user {returned:?}, another person \
+                 (Alma matches any unique identifier, such as a barcode): this login is neither \
+                 planned nor written; check in Alma which user {asked:?} is, and whether another \
+                 user carries it as an identifier"
+            ),
             AlmaError::Config { message } => write!(f, "Alma client configuration: {message}"),
         }
     }

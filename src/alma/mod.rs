@@ -84,12 +84,35 @@ pub struct ApiUsage {
 
 /// Everything `plan` reads from Alma. A read-only key suffices.
 pub trait AlmaRead: Send + Sync {
-    /// One user with roles; `Ok(None)` when Alma says there is no such user
-    /// (error 401861 or 401890). Any other failure is an error, never `None`.
+    /// One user with roles, as Alma's lookup answers it; `Ok(None)` when
+    /// Alma says there is no such user (error 401861 or 401890). Any other
+    /// failure is an error, never `None`. Alma matches `id` against every
+    /// unique identifier, so the answer may be another person: plan, apply
+    /// and import call [`AlmaRead::read_user`], which refuses that.
     fn get_user(
         &self,
         id: &str,
     ) -> impl Future<Output = Result<Option<wire::User>, AlmaError>> + Send;
+
+    /// The user whose primary id is `id` (compared case-insensitively, as
+    /// Alma does): [`AlmaRead::get_user`], refusing an answer that is
+    /// another user with [`AlmaError::OtherUser`].
+    fn read_user<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> impl Future<Output = Result<Option<wire::User>, AlmaError>> + Send + 'a {
+        async move {
+            match self.get_user(id).await? {
+                Some(user) if !user.primary_id.trim().eq_ignore_ascii_case(id.trim()) => {
+                    Err(AlmaError::OtherUser {
+                        asked: id.to_owned(),
+                        returned: user.primary_id,
+                    })
+                }
+                found => Ok(found),
+            }
+        }
+    }
 
     /// One page of brief users (no roles). `limit` is at most [`MAX_PAGE`];
     /// `query` is Alma's `q`, e.g. `primary_id~jdoe`.
@@ -125,6 +148,11 @@ pub trait AlmaRead: Send + Sync {
 /// What `apply` adds: replacing a user. Alma's PUT swaps the whole user, so
 /// send back the full user from a GET with only `user_role` changed.
 pub trait AlmaWrite: AlmaRead {
+    /// Checks, before the first write, that the key belongs to the
+    /// environment this connection is configured for (`conf/general`), and
+    /// returns what Alma said. Apply refuses a whole environment that fails it.
+    fn verify_environment(&self) -> impl Future<Output = Result<General, AlmaError>> + Send;
+
     /// Replaces the user `user.primary_id` by `user`; returns the user as Alma
     /// stored it.
     fn update_user(

@@ -56,7 +56,7 @@ impl Emulator {
     pub(crate) fn get_user_op(&self, id: &str, brief: bool) -> Result<wire::User, Refusal> {
         let state = self.lock_state();
         let index = state
-            .user_index(id)
+            .lookup_index(id)
             .ok_or_else(|| self.user_not_found(id))?;
         bump(&self.shared.counters.reads);
         let user = &state.users[index];
@@ -122,7 +122,7 @@ impl Emulator {
             bump(&self.shared.counters.rejected_writes);
             Err(r)
         };
-        let Some(index) = state.user_index(id) else {
+        let Some(index) = state.lookup_index(id) else {
             return refuse(self.user_not_found(id));
         };
         if let Some(other) = state.user_index(&user.primary_id).filter(|&i| i != index) {

@@ -1,5 +1,6 @@
 //! An emulator of the Alma Users API, faithful where a mistake would lose
-//! data or stall a run: swap-all PUT (omitted fields are lost, a body
+//! data or stall a run: lookups that match any unique identifier (as
+//! `user_id_type=all_unique` does), swap-all PUT (omitted fields are lost, a body
 //! without roles keeps the roles), all-or-nothing role validation with
 //! Alma-shaped 400s, case-insensitive ids, API keys (unknown, read-only),
 //! the per-second and daily limits with `X-Exl-Api-Remaining`, and injected
@@ -130,6 +131,12 @@ impl Emulator {
         self.lock_state().clone()
     }
 
+    /// Changes the state directly, as Alma's staff interface (or another
+    /// integration) would, outside the API: for tests and the seed.
+    pub fn edit_state(&self, edit: impl FnOnce(&mut State)) {
+        edit(&mut self.lock_state());
+    }
+
     /// Changes the limits and starts their counting afresh.
     pub fn set_limits(&self, limits: Limits) {
         self.lock_state().limits = limits;
@@ -254,6 +261,12 @@ impl alma::AlmaRead for Emulator {
 }
 
 impl alma::AlmaWrite for Emulator {
+    /// In process the emulator is its own environment: what it reports.
+    async fn verify_environment(&self) -> Result<General, AlmaError> {
+        use alma::AlmaRead;
+        self.general().await
+    }
+
     async fn update_user(&self, user: &wire::User) -> Result<wire::User, AlmaError> {
         self.in_process();
         alma::encode_id(&user.primary_id)?;

@@ -266,6 +266,23 @@ impl State {
         self.users.iter().position(|u| same_id(&u.primary_id, id))
     }
 
+    /// The user `GET /users/{id}` answers with, as Alma's default
+    /// `user_id_type=all_unique` finds it: by primary id first, then by any
+    /// other unique identifier (`user_identifier[].value`, such as a barcode).
+    pub fn lookup_index(&self, id: &str) -> Option<usize> {
+        self.user_index(id).or_else(|| {
+            self.users.iter().position(|u| {
+                u.rest
+                    .get("user_identifier")
+                    .and_then(serde_json::Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|i| i.get("value").and_then(serde_json::Value::as_str))
+                    .any(|value| same_id(value, id))
+            })
+        })
+    }
+
     /// A library by code.
     pub fn library(&self, code: &str) -> Option<&LibraryEntry> {
         self.libraries.iter().find(|l| l.code == code)

@@ -65,7 +65,7 @@ pub async fn fetch<R: AlmaRead>(alma: &R, ids: Option<&[String]>) -> Result<Fetc
     let results: Vec<(String, Result<Option<wire::User>, AlmaError>)> =
         futures_util::stream::iter(wanted)
             .map(|id| async move {
-                let got = alma.get_user(&id).await;
+                let got = alma.read_user(&id).await;
                 (id, got)
             })
             .buffer_unordered(READ_CONCURRENCY)

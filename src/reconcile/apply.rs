@@ -1,5 +1,9 @@
-//! Applying a plan: for each changed user, read the user again, refuse to
-//! write if its roles changed since the plan (compare-and-swap on the
+//! Applying a plan, one environment at a time. Before the first write in
+//! an environment, its key is checked once against `conf/general`; an
+//! environment that fails the check gets no writes at all, and one whose key
+//! Alma refuses (401, 403) gets no further requests. For each changed user:
+//! read the user again (refusing an answer that is another person), refuse
+//! to write if its roles changed since the plan (compare-and-swap on the
 //! fingerprint), record in the audit log that the write starts (made
 //! durable before anything is sent), send back the whole user with only
 //! `user_role` replaced, read again to verify, and record the outcome. One
@@ -40,7 +44,11 @@ impl Report {
     }
 }
 
-/// Applies every changed user of `plan`. `alma` maps environments to writers.
+/// Applies every changed user of `plan`, environment by environment in the
+/// plan's order. `alma` maps environments to writers. Before the first write
+/// in an environment its key is checked against `conf/general`; an
+/// environment that fails the check, or whose key Alma refuses on a write,
+/// gets no (further) writes at all.
 pub async fn apply<W: AlmaWrite>(
     alma: &BTreeMap<String, W>,
     plan: &Plan,
@@ -48,34 +56,97 @@ pub async fn apply<W: AlmaWrite>(
     audit: &mut AuditLog,
 ) -> Report {
     let mut report = Report::default();
+    let mut environments: Vec<&str> = Vec::new();
     for user in plan.changed() {
-        let Some(writer) = alma.get(&user.environment) else {
-            report.failed.push((
-                user.environment.clone(),
-                user.primary_id.clone(),
-                "no Alma connection for this environment".into(),
-            ));
-            continue;
-        };
-        let mut log = Log {
+        if !environments.contains(&user.environment.as_str()) {
+            environments.push(&user.environment);
+        }
+    }
+    for env in environments {
+        let users: Vec<&UserPlan> = plan.changed().filter(|u| u.environment == env).collect();
+        let mut run = Run {
             audit: &mut *audit,
             plan,
-            user,
-            errors: &mut report.audit_errors,
+            report: &mut report,
         };
-        let (outcome, detail) = apply_user(writer, user, preserve, &mut log).await;
-        log.append(outcome.clone(), detail.clone());
-        let key = (user.environment.clone(), user.primary_id.clone());
-        let detail = detail.unwrap_or_default();
-        match outcome {
-            Outcome::Applied => report.applied.push(key),
-            Outcome::VerifyFailed => report.verify_failed.push((key.0, key.1, detail)),
-            Outcome::Skipped => report.skipped.push((key.0, key.1, detail)),
-            // `apply_user` never ends on `started`.
-            Outcome::Failed | Outcome::Started => report.failed.push((key.0, key.1, detail)),
+        match alma.get(env) {
+            None => run.refuse_all(&users, "no Alma connection for this environment"),
+            Some(writer) => run.environment(writer, &users, preserve).await,
         }
     }
     report
+}
+
+/// One apply in progress: where records and outcomes go.
+struct Run<'a> {
+    audit: &'a mut AuditLog,
+    plan: &'a Plan,
+    report: &'a mut Report,
+}
+
+impl Run<'_> {
+    /// Applies the changed users of one environment.
+    async fn environment<W: AlmaWrite>(
+        &mut self,
+        writer: &W,
+        users: &[&UserPlan],
+        preserve: &BTreeSet<String>,
+    ) {
+        if let Err(e) = writer.verify_environment().await {
+            let why = format!("not written: the environment check failed before any write: {e}");
+            self.refuse_all(users, &why);
+            return;
+        }
+        for (i, user) in users.iter().enumerate() {
+            let mut log = Log {
+                audit: &mut *self.audit,
+                plan: self.plan,
+                user,
+                errors: &mut self.report.audit_errors,
+            };
+            let (outcome, detail, refused_key) = apply_user(writer, user, preserve, &mut log).await;
+            log.append(outcome.clone(), detail.clone());
+            self.report.record(user, outcome, detail);
+            if let Some(e) = refused_key {
+                let why = format!(
+                    "not written: Alma refused the key of {} earlier in this apply ({e}); \
+                     no further requests were sent there",
+                    user.environment
+                );
+                self.refuse_all(&users[i + 1..], &why);
+                return;
+            }
+        }
+    }
+
+    /// Records every user of `users` as not written, for `why`.
+    fn refuse_all(&mut self, users: &[&UserPlan], why: &str) {
+        for user in users {
+            let mut log = Log {
+                audit: &mut *self.audit,
+                plan: self.plan,
+                user,
+                errors: &mut self.report.audit_errors,
+            };
+            log.append(Outcome::Failed, Some(why.to_string()));
+            self.report
+                .record(user, Outcome::Failed, Some(why.to_string()));
+        }
+    }
+}
+
+impl Report {
+    fn record(&mut self, user: &UserPlan, outcome: Outcome, detail: Option<String>) {
+        let (env, id) = (user.environment.clone(), user.primary_id.clone());
+        let detail = detail.unwrap_or_default();
+        match outcome {
+            Outcome::Applied => self.applied.push((env, id)),
+            Outcome::VerifyFailed => self.verify_failed.push((env, id, detail)),
+            Outcome::Skipped => self.skipped.push((env, id, detail)),
+            // `apply_user` never ends on `started`.
+            Outcome::Failed | Outcome::Started => self.failed.push((env, id, detail)),
+        }
+    }
 }
 
 /// Appends one user's records to the audit log, keeping what went wrong.
@@ -113,81 +184,83 @@ impl Log<'_> {
     }
 }
 
+/// One user's outcome and its detail, and the error when Alma refused the
+/// key itself (401 or 403), which stops the environment.
+type UserOutcome = (Outcome, Option<String>, Option<AlmaError>);
+
+fn done(outcome: Outcome, detail: impl Into<Option<String>>) -> UserOutcome {
+    (outcome, detail.into(), None)
+}
+
+/// The outcome of a failed call: `Failed` with `what`, stopping the
+/// environment when the key was refused.
+fn failed(what: &str, e: AlmaError) -> UserOutcome {
+    let detail = Some(format!("{what}: {e}"));
+    match e {
+        AlmaError::Unauthorized { .. } | AlmaError::Forbidden { .. } => {
+            (Outcome::Failed, detail, Some(e))
+        }
+        _ => (Outcome::Failed, detail, None),
+    }
+}
+
+/// Re-reads, checks, writes and verifies one user.
 async fn apply_user<W: AlmaWrite>(
     writer: &W,
     user: &UserPlan,
     preserve: &BTreeSet<String>,
     log: &mut Log<'_>,
-) -> (Outcome, Option<String>) {
-    let fresh = match writer.get_user(&user.primary_id).await {
+) -> UserOutcome {
+    let fresh = match writer.read_user(&user.primary_id).await {
         Ok(Some(fresh)) => fresh,
         Ok(None) => {
-            return (
+            return done(
                 Outcome::Failed,
-                Some("the user no longer exists in Alma".into()),
+                "the user no longer exists in Alma".to_string(),
             );
         }
-        Err(e) => {
-            return (
-                Outcome::Failed,
-                Some(format!("reading the user failed: {e}")),
-            );
-        }
+        Err(e) => return failed("reading the user failed", e),
     };
     let now = match roles_of(&fresh) {
         Ok(roles) => roles,
-        Err(e) => {
-            return (
-                Outcome::Failed,
-                Some(format!("the user's roles could not be read: {e}")),
-            );
-        }
+        Err(e) => return failed("the user's roles could not be read", e),
     };
     if user.fingerprint.as_deref() != Some(fingerprint(&now).as_str()) {
-        return (
-            Outcome::Skipped,
-            Some("the user's roles changed in Alma since the plan was made; run plan again and review the new changes".into()),
-        );
+        let why = "the user's roles changed in Alma since the plan was made; \
+                   run plan again and review the new changes";
+        return done(Outcome::Skipped, why.to_string());
     }
     let updated = with_roles(&fresh, &user.after, preserve);
     // The log must show a write before it can happen.
     if !log.append(Outcome::Started, None) {
-        return (
-            Outcome::Failed,
-            Some("not written: the audit log could not record the write first".into()),
-        );
+        let why = "not written: the audit log could not record the write first";
+        return done(Outcome::Failed, why.to_string());
     }
     if let Err(e) = writer.update_user(&updated).await {
-        let detail = match e {
+        return match e {
             // No answer, or a server error: the PUT may have landed.
-            AlmaError::Transport { .. } | AlmaError::Server { .. } => {
-                format!("the update may or may not have reached Alma: {e}; run plan again to see")
-            }
-            _ => format!("the update was refused: {e}"),
+            AlmaError::Transport { .. } | AlmaError::Server { .. } => done(
+                Outcome::Failed,
+                format!("the update may or may not have reached Alma: {e}; run plan again to see"),
+            ),
+            _ => failed("the update was refused", e),
         };
-        return (Outcome::Failed, Some(detail));
     }
-    match writer.get_user(&user.primary_id).await {
+    verify(writer, user).await
+}
+
+/// Reads the user back and compares its roles with the plan.
+async fn verify<W: AlmaWrite>(writer: &W, user: &UserPlan) -> UserOutcome {
+    let why = match writer.read_user(&user.primary_id).await {
         Ok(Some(back)) => match roles_of(&back) {
-            Ok(roles) if same_roles(&roles, &user.after) => (Outcome::Applied, None),
-            Ok(_) => (
-                Outcome::VerifyFailed,
-                Some("Alma's roles after the update differ from the plan".into()),
-            ),
-            Err(e) => (
-                Outcome::VerifyFailed,
-                Some(format!("the roles read back could not be decoded: {e}")),
-            ),
+            Ok(roles) if same_roles(&roles, &user.after) => return done(Outcome::Applied, None),
+            Ok(_) => "Alma's roles after the update differ from the plan".to_string(),
+            Err(e) => format!("the roles read back could not be decoded: {e}"),
         },
-        Ok(None) => (
-            Outcome::VerifyFailed,
-            Some("the user vanished after the update".into()),
-        ),
-        Err(e) => (
-            Outcome::VerifyFailed,
-            Some(format!("reading the user back failed: {e}")),
-        ),
-    }
+        Ok(None) => "the user vanished after the update".to_string(),
+        Err(e) => format!("reading the user back failed: {e}"),
+    };
+    done(Outcome::VerifyFailed, why)
 }
 
 /// The user as read, with `user_role` replaced by `after`. Preserved roles

@@ -136,7 +136,7 @@ async fn read<R: AlmaRead>(
     let results: Vec<(String, String, Result<Option<wire::User>, AlmaError>)> =
         futures_util::stream::iter(ids)
             .map(|(key, id)| async move {
-                let got = reader.get_user(&id).await;
+                let got = reader.read_user(&id).await;
                 (key, id, got)
             })
             .buffer_unordered(READ_CONCURRENCY)

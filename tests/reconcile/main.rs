@@ -5,4 +5,5 @@
 mod fixture;
 mod scenarios;
 mod snapshots;
+mod trust;
 mod world;

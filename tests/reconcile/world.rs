@@ -31,12 +31,21 @@ pub fn day(text: &str) -> NaiveDate {
 impl World {
     /// The minimal fixture, with Alma holding each login's user and a Patron role only.
     pub fn new() -> World {
+        World::new_with(|_, _| {})
+    }
+
+    /// As [`World::new`], with each environment's Alma adjusted first.
+    pub fn new_with(adjust: impl Fn(&str, &mut State)) -> World {
         let fixture = Fixture::minimal();
         let today = day(crate::fixture::TODAY);
         let repo = repo_of(&fixture, today);
         let alma = ENVS
             .iter()
-            .map(|env| (env.to_string(), Emulator::new(state(&repo, env))))
+            .map(|env| {
+                let mut state = state(&repo, env);
+                adjust(env, &mut state);
+                (env.to_string(), Emulator::new(state))
+            })
             .collect();
         World {
             fixture,

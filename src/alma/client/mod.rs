@@ -125,21 +125,6 @@ impl AlmaClient {
             }),
         })
     }
-
-    /// Checks that the key's environment is the configured one (when one is
-    /// configured) and returns what `conf/general` says.
-    pub async fn verify_environment(&self) -> Result<General, AlmaError> {
-        let general = self.general().await?;
-        match &self.inner.expected_environment {
-            Some(expected) if !general.is_environment(expected) => {
-                Err(AlmaError::WrongEnvironment {
-                    expected: expected.clone(),
-                    actual: general.environment_type.clone(),
-                })
-            }
-            _ => Ok(general),
-        }
-    }
 }
 
 impl AlmaRead for AlmaClient {
@@ -224,6 +209,21 @@ impl AlmaRead for AlmaClient {
 }
 
 impl AlmaWrite for AlmaClient {
+    /// Checks that the key's environment is the configured one (when one is
+    /// configured) and returns what `conf/general` says. Read once and cached.
+    async fn verify_environment(&self) -> Result<General, AlmaError> {
+        let general = self.general().await?;
+        match &self.inner.expected_environment {
+            Some(expected) if !general.is_environment(expected) => {
+                Err(AlmaError::WrongEnvironment {
+                    expected: expected.clone(),
+                    actual: general.environment_type.clone(),
+                })
+            }
+            _ => Ok(general),
+        }
+    }
+
     async fn update_user(&self, user: &wire::User) -> Result<wire::User, AlmaError> {
         let path = format!("/users/{}", encode_id(&user.primary_id)?);
         if self.inner.expected_environment.is_some() {
