@@ -58,6 +58,8 @@ fn main() {
             only,
             deleted: Vec::new(),
             commit: None,
+            tables: Vec::new(),
+            notices: Vec::new(),
         };
         println!("plan_scale: {n} logins, emulator and client at {rate} requests/s, one environment");
 

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use git2::{Delta, DiffOptions, Repository};
 
 use crate::load::FileKind;
-use crate::model::AccessRepo;
-use crate::reconcile::Deleted;
+use crate::model::{AccessRepo, Institution};
+use crate::reconcile::{Deleted, TableChange};
 use crate::yaml::{self, Value};
 
 /// The logins touched since a base revision.
@@ -25,6 +25,9 @@ pub struct Changes {
     pub deleted: Vec<Deleted>,
     /// Files changed under the access folder.
     pub files: usize,
+    /// The shared files that changed (institution, catalogue, units,
+    /// profiles), each with the logins it concerns: the change's blast radius.
+    pub tables: Vec<TableChange>,
 }
 
 /// The git repository holding `access_dir`, and the access folder's path within it.
@@ -47,6 +50,78 @@ fn open(access_dir: &Path) -> Result<(Repository, PathBuf), String> {
         .map_err(|_| "the access folder is outside the git working tree".to_string())?
         .to_path_buf();
     Ok((repo, relative))
+}
+
+/// `institution.yaml` as it is at revision `rev`: the reviewed settings a
+/// plan of a change must connect with. Read strictly, as validate reads it;
+/// an absent or unreadable file is an error (a plan is then refused).
+pub fn institution_at(access_dir: &Path, rev: &str) -> Result<Institution, String> {
+    let (repo, relative) = open(access_dir)?;
+    let commit = repo
+        .revparse_single(rev)
+        .and_then(|o| o.peel_to_commit())
+        .map_err(|e| format!("cannot find revision `{rev}`: {}", e.message()))?;
+    let path = relative.join("institution.yaml");
+    let shown = path.to_string_lossy().replace('\\', "/");
+    let entry = commit
+        .tree()
+        .and_then(|t| t.get_path(&path))
+        .map_err(|_| format!("`{shown}` does not exist at `{rev}`"))?;
+    let blob = entry
+        .to_object(&repo)
+        .and_then(|o| o.peel_to_blob())
+        .map_err(|_| format!("`{shown}` at `{rev}` is not a file"))?;
+    let text = std::str::from_utf8(blob.content())
+        .map_err(|_| format!("`{shown}` at `{rev}` is not UTF-8 text"))?;
+    let doc = yaml::parse(text);
+    if let Some(problem) = doc.problems.first() {
+        return Err(format!(
+            "`{shown}` at `{rev}` is not valid YAML (line {})",
+            problem.span().start.line
+        ));
+    }
+    let root = doc
+        .root
+        .ok_or_else(|| format!("`{shown}` at `{rev}` is empty"))?;
+    serde_yaml::from_value(yaml::to_serde_yaml(&root))
+        .map_err(|e| format!("`{shown}` at `{rev}` cannot be read: {e}"))
+}
+
+/// Apply only moves forward: `rev` (the last commit applied) must be the
+/// commit checked out or one of its ancestors. An older checkout (an old
+/// workflow run re-run) would put back access removed since, so it is
+/// refused, as is a history that no longer contains `rev`.
+pub fn moves_forward(access_dir: &Path, rev: &str) -> Result<(), String> {
+    let (repo, _) = open(access_dir)?;
+    let find = |r: &str| {
+        repo.revparse_single(r)
+            .and_then(|o| o.peel_to_commit())
+            .map(|c| c.id())
+            .map_err(|e| format!("cannot find revision `{r}`: {}", e.message()))
+    };
+    let (base, head) = (find(rev)?, find("HEAD")?);
+    if base == head || repo.graph_descendant_of(head, base).unwrap_or(false) {
+        return Ok(());
+    }
+    let older = repo.graph_descendant_of(base, head).unwrap_or(false);
+    let short = |id: git2::Oid| id.to_string()[..12].to_string();
+    Err(if older {
+        format!(
+            "refusing to apply: the checkout ({}) is older than `{rev}` ({}), the last commit \
+             applied; applying it would undo what was applied since. Apply the default branch's \
+             newest commit instead",
+            short(head),
+            short(base)
+        )
+    } else {
+        format!(
+            "refusing to apply: `{rev}` ({}) is not in the history of the checkout ({}); the \
+             history was rewritten. A member of the systems group checks what Alma holds \
+             (plan), then moves the tag to a reviewed commit of this history",
+            short(base),
+            short(head)
+        )
+    })
 }
 
 /// The commit checked out, if the access folder is in a git repository with one.
@@ -111,30 +186,46 @@ pub fn changed_since(
             let Some(rel) = strip(&path, &prefix) else {
                 continue;
             };
-            match FileKind::classify(rel) {
-                Some(FileKind::Institution) => changes.everything = true,
-                // A table is compared from its base version; a new table concerns everyone.
-                Some(kind @ (FileKind::Catalog | FileKind::Units)) if is_base => {
-                    match table_changes(&repo, file.id(), &kind, current) {
-                        Some(logins) => changes.logins.extend(logins),
-                        None => changes.everything = true,
-                    }
+            let concerns = |changes: &mut Changes, logins: Option<BTreeSet<String>>| {
+                match &logins {
+                    Some(ids) => changes.logins.extend(ids.iter().cloned()),
+                    None => changes.everything = true,
                 }
+                changes.tables.push(TableChange {
+                    file: rel.to_string(),
+                    logins,
+                });
+            };
+            match FileKind::classify(rel) {
+                Some(FileKind::Institution)
+                    if is_base || !matches!(delta.status(), Delta::Modified) =>
+                {
+                    concerns(&mut changes, None)
+                }
+                Some(FileKind::Institution) => {}
+                // A table is compared from its base version; a new table concerns everyone.
+                Some(kind @ (FileKind::Catalog | FileKind::Units)) if is_base => concerns(
+                    &mut changes,
+                    table_changes(&repo, file.id(), &kind, current),
+                ),
                 Some(FileKind::Catalog | FileKind::Units)
                     if delta.status() == Delta::Added || delta.status() == Delta::Untracked =>
                 {
-                    changes.everything = true
+                    concerns(&mut changes, None)
                 }
                 Some(FileKind::Catalog | FileKind::Units) => {}
-                Some(FileKind::Profile { name }) => {
-                    changes.logins.extend(
-                        current
-                            .logins
-                            .iter()
-                            .filter(|l| l.profile.as_deref() == Some(name.as_str()))
-                            .map(|l| l.primary_id.to_lowercase()),
-                    );
+                Some(FileKind::Profile { name })
+                    if is_base || !matches!(delta.status(), Delta::Modified) =>
+                {
+                    let users = current
+                        .logins
+                        .iter()
+                        .filter(|l| l.profile.as_deref() == Some(name.as_str()))
+                        .map(|l| l.primary_id.to_lowercase())
+                        .collect();
+                    concerns(&mut changes, Some(users));
                 }
+                Some(FileKind::Profile { .. }) => {}
                 Some(FileKind::Login { stem, .. }) if gone => {
                     deleted_files.push((path.clone(), stem, file.id()))
                 }

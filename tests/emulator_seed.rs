@@ -348,6 +348,8 @@ async fn a_first_plan_over_the_seed_shows_the_drift_and_no_safety_stop() {
         only: None,
         deleted: Vec::new(),
         commit: None,
+        tables: Vec::new(),
+        notices: Vec::new(),
     };
     let plan = reconcile::plan(&emulators, &request).await.unwrap();
     assert!(plan.errors.is_empty(), "{:?}", plan.errors);

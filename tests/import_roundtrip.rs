@@ -292,6 +292,8 @@ async fn round_trip_in_process(source: &Path) -> usize {
         only: None,
         deleted: Vec::new(),
         commit: None,
+        tables: Vec::new(),
+        notices: Vec::new(),
     };
     let plan = reconcile::plan(&alma, &request).await.unwrap();
     assert!(plan.errors.is_empty() && plan.safety.is_empty());

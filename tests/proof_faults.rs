@@ -125,6 +125,8 @@ fn request(repo: &AccessRepo) -> Request<'_> {
         only: None,
         deleted: Vec::new(),
         commit: None,
+        tables: Vec::new(),
+        notices: Vec::new(),
     }
 }
 

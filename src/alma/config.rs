@@ -1,6 +1,7 @@
 //! How to reach Alma and how hard to push it: the hosting regions and their
-//! base URLs, and the client's configuration with its defaults (10 requests
-//! per second, bursts of 1, 4 in flight, 30 s timeout, 5 retries).
+//! base URLs, which base URLs a key may be sent to (https, or plain http to
+//! this machine only), and the client's configuration with its defaults (10
+//! requests per second, bursts of 1, 4 in flight, 30 s timeout, 5 retries).
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -44,6 +45,58 @@ impl FromStr for Region {
                 "unknown Alma region {s:?} (expected na, eu, ap, ca or cn)"
             )),
         }
+    }
+}
+
+/// Checks a base URL an API key is about to be sent to: `https://`, or
+/// plain `http://` only to a loopback address (the emulator, tests), with
+/// no user name, password, query or fragment. Returns the parsed URL.
+pub fn check_base_url(url: &str) -> Result<reqwest::Url, String> {
+    let parsed =
+        reqwest::Url::parse(url.trim()).map_err(|e| format!("`{url}` is not a URL ({e})"))?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(format!(
+            "`{url}` carries a user name or password; give the host only"
+        ));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(format!(
+            "`{url}` carries a query or fragment; give the host only"
+        ));
+    }
+    match parsed.scheme() {
+        "https" if parsed.host().is_some() => Ok(parsed),
+        "http" if is_loopback(&parsed) => Ok(parsed),
+        "http" => Err(format!(
+            "`{url}` is plain http: the API key would cross the network unencrypted; \
+             use https (plain http is only for an emulator on this machine: 127.0.0.1, ::1, localhost)"
+        )),
+        other => Err(format!(
+            "`{url}` uses `{other}:`; Alma's API is reached over https"
+        )),
+    }
+}
+
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// The host (and port, when not the default) a base URL talks to, for the plan header.
+pub fn host_of(url: &str) -> String {
+    match reqwest::Url::parse(url.trim()) {
+        Ok(u) => match (u.host_str(), u.port()) {
+            (Some(h), Some(p)) => format!("{h}:{p}"),
+            (Some(h), None) => h.to_string(),
+            _ => url.to_string(),
+        },
+        Err(_) => url.to_string(),
     }
 }
 
@@ -94,5 +147,47 @@ impl ClientConfig {
     /// The defaults, for a region and a key.
     pub fn for_region(region: Region, api_key: ApiKey) -> Self {
         Self::new(region.base_url(), api_key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_go_over_https_or_to_this_machine_only() {
+        for ok in [
+            "https://api-na.hosted.exlibrisgroup.com",
+            "https://api-eu.hosted.exlibrisgroup.com/almaws/v1",
+            "http://127.0.0.1:8080/almaws/v1",
+            "http://127.9.9.9",
+            "http://[::1]:9000",
+            "http://localhost:1234",
+        ] {
+            assert!(check_base_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://any-host",
+            "http://api-na.hosted.exlibrisgroup.com",
+            "http://10.0.0.5",
+            "http://localhost.evil.example",
+            "https://user:pw@api-na.hosted.exlibrisgroup.com",
+            "https://api-na.hosted.exlibrisgroup.com/?apikey=x",
+            "ftp://api-na.hosted.exlibrisgroup.com",
+            "api-na.hosted.exlibrisgroup.com",
+        ] {
+            assert!(check_base_url(bad).is_err(), "{bad}");
+        }
+        let why = check_base_url("http://any-host").unwrap_err();
+        assert!(why.contains("use https"), "{why}");
+    }
+
+    #[test]
+    fn hosts_are_named_with_their_port() {
+        assert_eq!(
+            host_of("https://api-na.hosted.exlibrisgroup.com/almaws/v1"),
+            "api-na.hosted.exlibrisgroup.com"
+        );
+        assert_eq!(host_of("http://127.0.0.1:4321/almaws/v1"), "127.0.0.1:4321");
     }
 }

@@ -17,7 +17,7 @@ pub mod secret;
 pub mod wire;
 
 pub use client::AlmaClient;
-pub use config::{ClientConfig, Region};
+pub use config::{ClientConfig, Region, check_base_url, host_of};
 pub use error::{AlmaError, AlmaErrorDetail};
 pub use role::{Role, RoleIdentity, RoleParameter, RoleStatus, normalize};
 pub use secret::ApiKey;
@@ -143,6 +143,11 @@ pub trait AlmaRead: Send + Sync {
 
     /// Calls made so far and the remaining daily budget.
     fn usage(&self) -> ApiUsage;
+
+    /// Where this reader talks to, for a plan's header: a host (and port).
+    fn endpoint(&self) -> String {
+        "(unnamed)".to_owned()
+    }
 }
 
 /// What `apply` adds: replacing a user. Alma's PUT swaps the whole user, so

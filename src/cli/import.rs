@@ -92,6 +92,7 @@ pub fn run(args: Args) -> u8 {
     let fetched = scope::runtime().block_on(async {
         let targets = target::connect(
             &start.repo,
+            &start.repo.institution.connection(),
             std::slice::from_ref(&env),
             start.repo_root(),
             Access::Read,

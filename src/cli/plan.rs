@@ -43,13 +43,18 @@ pub fn run(args: Args) -> u8 {
         Ok(start) => start,
         Err(code) => return code,
     };
-    let request = match scope::request(&args.scope, &start) {
+    let mut request = match scope::request(&args.scope, &start) {
         Ok(r) => r,
+        Err(code) => return code,
+    };
+    let connection = match scope::plan_connection(&args.scope, &start, &mut request) {
+        Ok(c) => c,
         Err(code) => return code,
     };
     let result = scope::runtime().block_on(async {
         let targets = target::connect(
             &start.repo,
+            &connection,
             &request.environments,
             start.repo_root(),
             Access::Read,

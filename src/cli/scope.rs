@@ -9,8 +9,8 @@ use chrono::NaiveDate;
 use super::{access_root, today_or};
 use crate::diag::render;
 use crate::history;
-use crate::model::AccessRepo;
-use crate::reconcile::{Request, Scope};
+use crate::model::{AccessRepo, Connection};
+use crate::reconcile::{Plan, Request, Scope};
 use crate::validate;
 
 #[derive(Debug, Clone, clap::Args)]
@@ -115,6 +115,7 @@ fn build_request<'a>(args: &ScopeArgs, start: &'a Start) -> Result<Request<'a>, 
         }
         args.environments.clone()
     };
+    let mut tables = Vec::new();
     let (scope, only, deleted) = if !args.only.is_empty() {
         let mut ids = BTreeSet::new();
         for path in &args.only {
@@ -139,17 +140,12 @@ fn build_request<'a>(args: &ScopeArgs, start: &'a Start) -> Result<Request<'a>, 
             files: changes.files,
         };
         let only = (!changes.everything).then_some(changes.logins);
+        tables = changes.tables;
         (scope, only, changes.deleted)
     } else {
         (Scope::Full, None, Vec::new())
     };
-    let commit = history::head_commit(&start.root).map(|c| {
-        if history::is_dirty(&start.root) {
-            format!("{c}-dirty")
-        } else {
-            c
-        }
-    });
+    let commit = commit_of(start);
     Ok(Request {
         repo: &start.repo,
         today: start.today,
@@ -158,7 +154,87 @@ fn build_request<'a>(args: &ScopeArgs, start: &'a Start) -> Result<Request<'a>, 
         only,
         deleted,
         commit,
+        tables,
+        notices: Vec::new(),
     })
+}
+
+/// The commit the access folder is at, marked `-dirty` when its working
+/// tree has uncommitted changes; `None` outside git.
+pub fn commit_of(start: &Start) -> Option<String> {
+    history::head_commit(&start.root).map(|c| {
+        if history::is_dirty(&start.root) {
+            format!("{c}-dirty")
+        } else {
+            c
+        }
+    })
+}
+
+/// The selection a saved plan was made with, to plan it afresh: its
+/// environments and scope, on the access folder and day of `args`.
+pub fn selection_of(plan: &Plan, args: &ScopeArgs) -> ScopeArgs {
+    let (only, changed_since) = match &plan.scope {
+        Scope::Full => (Vec::new(), None),
+        Scope::ChangedSince { base, .. } => (Vec::new(), Some(base.clone())),
+        Scope::Only { paths } => (paths.iter().map(PathBuf::from).collect(), None),
+    };
+    ScopeArgs {
+        path: args.path.clone(),
+        environments: plan.environments.clone(),
+        only,
+        changed_since,
+        today: args.today,
+    }
+}
+
+/// How `plan` connects to Alma. Planning a change (`--changed-since REV`),
+/// everything about the connection comes from the reviewed `institution.yaml`
+/// at `REV`, never from the change: the change's own settings are noted as
+/// taking effect after merge, and an environment the reviewed revision does
+/// not have is left out. Otherwise the checkout's settings are used.
+pub fn plan_connection(
+    args: &ScopeArgs,
+    start: &Start,
+    request: &mut Request<'_>,
+) -> Result<Connection, u8> {
+    let Some(rev) = &args.changed_since else {
+        return Ok(start.repo.institution.connection());
+    };
+    let fail = |message: String| {
+        eprintln!("error: {message}");
+        super::EXIT_FAILURE
+    };
+    let reviewed = history::institution_at(&start.root, rev)
+        .map_err(|why| {
+            fail(format!(
+                "cannot read the reviewed settings: {why}; a change is planned only with the \
+                 Alma connection of a reviewed revision that has a valid institution.yaml"
+            ))
+        })?
+        .connection();
+    for difference in reviewed.differences(&start.repo.institution.connection()) {
+        request.notices.push(format!(
+            "institution.yaml: {difference}: planned with the reviewed setting; takes effect after merge"
+        ));
+    }
+    let mut kept = Vec::new();
+    for env in std::mem::take(&mut request.environments) {
+        if reviewed.environments.contains_key(&env) {
+            kept.push(env);
+        } else if args.environments.contains(&env) {
+            return Err(fail(format!(
+                "environment `{env}` is not in the reviewed institution.yaml at `{rev}`; \
+                 it can be planned after the change is merged"
+            )));
+        } else {
+            request.notices.push(format!(
+                "environment `{env}` is new in this change: it is not planned before merge"
+            ));
+        }
+    }
+    request.environments = kept;
+    Ok(reviewed)
 }
 
 /// A runtime for one command: two worker threads suit the network-bound work.

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 
 use crate::alma::{AlmaClient, ApiKey, ClientConfig};
 use crate::emulator::{self, Emulator, Server, State};
-use crate::model::AccessRepo;
+use crate::model::{AccessRepo, Connection};
 
 /// The Alma connections of one run.
 pub struct Targets {
@@ -37,9 +37,12 @@ pub enum Access {
     Write,
 }
 
-/// Connects to every environment in `environments`.
+/// Connects to every environment in `environments`, as `connection` says
+/// (the checkout's institution.yaml, or the reviewed one when planning a
+/// change). `repo` seeds the built-in emulator when no key is set.
 pub async fn connect(
     repo: &AccessRepo,
+    connection: &Connection,
     environments: &[String],
     repo_root: &Path,
     access: Access,
@@ -48,8 +51,7 @@ pub async fn connect(
     let mut keys = BTreeMap::new();
     let mut missing = Vec::new();
     for env in environments {
-        let config = repo
-            .institution
+        let config = connection
             .environments
             .get(env)
             .ok_or_else(|| format!("environment `{env}` is not in institution.yaml"))?;
@@ -74,10 +76,10 @@ pub async fn connect(
     }
     let mut clients = BTreeMap::new();
     for (env, key) in keys {
-        let config = &repo.institution.environments[&env];
+        let config = &connection.environments[&env];
         let mut client = ClientConfig::new(base_url(&config.api_url), ApiKey::new(key));
-        client.requests_per_second = repo.institution.api.requests_per_second;
-        if let Some(n) = repo.institution.api.max_concurrency {
+        client.requests_per_second = connection.api.requests_per_second;
+        if let Some(n) = connection.api.max_concurrency {
             client.max_concurrency = n as usize;
         }
         client.expected_environment = Some(
@@ -86,7 +88,9 @@ pub async fn connect(
                 .clone()
                 .unwrap_or_else(|| env.clone()),
         );
-        clients.insert(env, AlmaClient::new(client).map_err(|e| e.to_string())?);
+        let client = AlmaClient::new(client)
+            .map_err(|e| format!("cannot connect to Alma for environment `{env}`: {e}"))?;
+        clients.insert(env, client);
     }
     Ok(Targets {
         clients,

@@ -252,6 +252,10 @@ impl alma::AlmaRead for Emulator {
         Ok(self.general_op().into())
     }
 
+    fn endpoint(&self) -> String {
+        "the in-process emulator".to_owned()
+    }
+
     fn usage(&self) -> ApiUsage {
         ApiUsage {
             calls: self.shared.in_process_calls.load(Ordering::Relaxed),

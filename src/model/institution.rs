@@ -38,6 +38,81 @@ impl Institution {
     }
 }
 
+/// Everything about reaching Alma: each environment's host, the variable
+/// holding its key and what `conf/general` must report, and how hard to
+/// push the API. When a change is planned, these come from the reviewed
+/// revision, never from the change itself.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Connection {
+    pub environments: BTreeMap<String, Environment>,
+    pub api: Api,
+}
+
+impl Institution {
+    /// How this institution.yaml says to reach Alma.
+    pub fn connection(&self) -> Connection {
+        Connection {
+            environments: self.environments.clone(),
+            api: self.api,
+        }
+    }
+}
+
+impl Connection {
+    /// What `proposed` would change about reaching Alma, one line each, in
+    /// words a reviewer can check (none when the two agree).
+    pub fn differences(&self, proposed: &Connection) -> Vec<String> {
+        let mut out = Vec::new();
+        for (name, env) in &proposed.environments {
+            let Some(now) = self.environments.get(name) else {
+                out.push(format!(
+                    "environment `{name}` is added (api_url {})",
+                    env.api_url
+                ));
+                continue;
+            };
+            let mut field = |what: &str, from: String, to: String| {
+                if from != to {
+                    out.push(format!(
+                        "environment `{name}`: {what} changes from {from} to {to}"
+                    ));
+                }
+            };
+            field("api_url", now.api_url.clone(), env.api_url.clone());
+            field(
+                "api_key_env",
+                now.api_key_env.clone(),
+                env.api_key_env.clone(),
+            );
+            let shown = |t: &Option<String>| t.clone().unwrap_or_else(|| "(unset)".into());
+            field(
+                "environment_type",
+                shown(&now.environment_type),
+                shown(&env.environment_type),
+            );
+        }
+        for name in self.environments.keys() {
+            if !proposed.environments.contains_key(name) {
+                out.push(format!("environment `{name}` is removed"));
+            }
+        }
+        if self.api != proposed.api {
+            let show = |a: &Api| {
+                let cap = a
+                    .max_concurrency
+                    .map_or("default".to_string(), |n| n.to_string());
+                format!("{} requests/s, {cap} at once", a.requests_per_second)
+            };
+            out.push(format!(
+                "api: the rate changes from {} to {}",
+                show(&self.api),
+                show(&proposed.api)
+            ));
+        }
+        out
+    }
+}
+
 /// One Alma environment (production, sandbox) and where its API key comes from.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]

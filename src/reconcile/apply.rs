@@ -172,6 +172,7 @@ impl Log<'_> {
             changes: user.changes.clone(),
             before: user.before.clone(),
             after: user.after.clone(),
+            mass_change: None,
         };
         match self.audit.append(&record) {
             Ok(()) => true,

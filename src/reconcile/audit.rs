@@ -58,12 +58,17 @@ pub struct Record {
     pub changes: Vec<Change>,
     pub before: Vec<Role>,
     pub after: Vec<Role>,
+    /// The reason given for an intended mass change applied past the caps
+    /// (`apply --allow-mass-change`), on every record of that run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mass_change: Option<String>,
 }
 
 /// An append-only JSON Lines file.
 pub struct AuditLog {
     path: PathBuf,
     file: File,
+    mass_change: Option<String>,
 }
 
 impl AuditLog {
@@ -76,7 +81,15 @@ impl AuditLog {
         Ok(AuditLog {
             path: path.to_path_buf(),
             file,
+            mass_change: None,
         })
+    }
+
+    /// Marks every record this log appends from now on as part of an
+    /// intended mass change, with its reason.
+    pub fn with_mass_change(mut self, reason: Option<String>) -> AuditLog {
+        self.mass_change = reason;
+        self
     }
 
     pub fn path(&self) -> &Path {
@@ -85,7 +98,14 @@ impl AuditLog {
 
     /// Appends one record and makes it durable.
     pub fn append(&mut self, record: &Record) -> io::Result<()> {
-        let mut line = serde_json::to_vec(record).map_err(io::Error::other)?;
+        let mut line = if self.mass_change.is_some() && record.mass_change.is_none() {
+            let mut marked = record.clone();
+            marked.mass_change.clone_from(&self.mass_change);
+            serde_json::to_vec(&marked)
+        } else {
+            serde_json::to_vec(record)
+        }
+        .map_err(io::Error::other)?;
         line.push(b'\n');
         self.file.write_all(&line)?;
         self.file.sync_data()
@@ -142,6 +162,7 @@ mod tests {
             changes: Vec::new(),
             before: Vec::new(),
             after: Vec::new(),
+            mass_change: None,
         }
     }
 

@@ -13,10 +13,12 @@ pub mod apply;
 pub mod audit;
 pub mod desired;
 pub mod diff;
+pub mod lock;
 pub mod markdown;
 pub mod plan;
 pub mod render;
 pub mod safety;
+pub mod saved;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -37,6 +39,16 @@ pub struct Deleted {
     pub environments: Vec<String>,
 }
 
+/// A shared file (institution, catalogue, units, a profile) changed since
+/// the base revision, with the logins it concerns (`None`: every login).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableChange {
+    /// The path inside the access folder, e.g. `catalog.yaml`.
+    pub file: String,
+    /// Lower-cased primary ids.
+    pub logins: Option<BTreeSet<String>>,
+}
+
 /// What to plan.
 #[derive(Clone, Debug)]
 pub struct Request<'a> {
@@ -49,6 +61,11 @@ pub struct Request<'a> {
     pub only: Option<BTreeSet<String>>,
     pub deleted: Vec<Deleted>,
     pub commit: Option<String>,
+    /// The shared files that changed, for the plan's blast radius.
+    pub tables: Vec<TableChange>,
+    /// Things a reviewer must know about how this plan was made (settings
+    /// of the change that take effect only after merge), shown at its top.
+    pub notices: Vec<String>,
 }
 
 /// How many user reads run at once (the client's rate limiter still applies).
@@ -72,6 +89,11 @@ pub async fn plan<R: AlmaRead>(
         calls: BTreeMap::new(),
         safety: Vec::new(),
         errors: Vec::new(),
+        hosts: BTreeMap::new(),
+        notices: request.notices.clone(),
+        losses: BTreeMap::new(),
+        caps: request.repo.institution.safety.max_removals,
+        blast: Vec::new(),
     };
     let mut all_desired = BTreeMap::new();
     for env in &request.environments {
@@ -79,6 +101,7 @@ pub async fn plan<R: AlmaRead>(
             message: format!("no Alma connection for environment `{env}`"),
         })?;
         let calls_before = reader.usage().calls;
+        plan.hosts.insert(env.clone(), reader.endpoint());
         let desired = desired::for_environment(request.repo, env, request.today);
         let mut ids: BTreeMap<String, String> = desired
             .iter()
@@ -120,8 +143,37 @@ pub async fn plan<R: AlmaRead>(
         );
         all_desired.insert(env.clone(), desired);
     }
+    plan.losses = safety::losses(&plan, &all_desired, preserve);
     plan.safety = safety::check(&plan, request.repo, &all_desired);
+    plan.blast = blast(&plan, request);
     Ok(plan)
+}
+
+/// How far each changed shared file reaches in this plan.
+fn blast(plan: &Plan, request: &Request<'_>) -> Vec<plan::Blast> {
+    let all = request.repo.logins.len();
+    request
+        .tables
+        .iter()
+        .map(|table| {
+            let concerned = |id: &str| {
+                table
+                    .logins
+                    .as_ref()
+                    .is_none_or(|ids| ids.contains(&id.to_lowercase()))
+            };
+            let changed: Vec<&UserPlan> = plan
+                .changed()
+                .filter(|u| u.file.is_some() && concerned(&u.primary_id))
+                .collect();
+            plan::Blast {
+                file: table.file.clone(),
+                logins: table.logins.as_ref().map_or(all, BTreeSet::len),
+                users: changed.len(),
+                roles: changed.iter().map(|u| u.changes.len()).sum(),
+            }
+        })
+        .collect()
 }
 
 type ReadResult = (String, String, Result<Option<Vec<Role>>, String>);

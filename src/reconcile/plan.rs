@@ -15,7 +15,7 @@ use crate::alma::{Role, RoleStatus};
 use crate::lifecycle::Standing;
 
 /// The version of the plan file format.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// What one change does to one role.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -110,11 +110,78 @@ pub struct Calls {
     pub remaining: Option<u64>,
 }
 
+/// The `institution.yaml` safety setting a stop comes from (R10).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum SafetyRule {
+    /// More losses of access in one environment than `max_removals.count`.
+    #[serde(rename = "max_removals.count")]
+    MaxRemovalsCount,
+    /// A larger share of the environment's managed roles than `max_removals.ratio`.
+    #[serde(rename = "max_removals.ratio")]
+    MaxRemovalsRatio,
+    /// Too few active holders left of a critical role.
+    #[serde(rename = "min_holders")]
+    MinHolders,
+    /// A change to a user managed by hand only.
+    #[serde(rename = "protected_users")]
+    ProtectedUsers,
+}
+
+impl SafetyRule {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SafetyRule::MaxRemovalsCount => "max_removals.count",
+            SafetyRule::MaxRemovalsRatio => "max_removals.ratio",
+            SafetyRule::MinHolders => "min_holders",
+            SafetyRule::ProtectedUsers => "protected_users",
+        }
+    }
+
+    /// A cap on mass losses of access, which an intended mass change may
+    /// override (`apply --allow-mass-change REASON`); the other stops never yield.
+    pub fn is_cap(self) -> bool {
+        matches!(
+            self,
+            SafetyRule::MaxRemovalsCount | SafetyRule::MaxRemovalsRatio
+        )
+    }
+}
+
+impl fmt::Display for SafetyRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A reason the plan must not be applied (R10).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SafetyStop {
-    pub rule: String,
+    pub rule: SafetyRule,
     pub message: String,
+}
+
+/// One environment's losses of access (removals, deactivations, expiry
+/// dates moved earlier) against the managed roles it holds in all (R10).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Losses {
+    pub count: usize,
+    /// Every managed role of the institution in this environment, whatever
+    /// the plan's scope: as read for the users planned, as the repository
+    /// grants them for the rest.
+    pub managed: usize,
+}
+
+/// How far a change to a shared file reaches.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Blast {
+    /// The file inside the access folder, e.g. `catalog.yaml`.
+    pub file: String,
+    /// Logins the change concerns.
+    pub logins: usize,
+    /// Of those, users (per environment) whose roles change.
+    pub users: usize,
+    /// Role changes among them.
+    pub roles: usize,
 }
 
 /// A whole plan.
@@ -133,6 +200,16 @@ pub struct Plan {
     pub safety: Vec<SafetyStop>,
     /// Users that could not be read: the plan is incomplete and is not applied.
     pub errors: Vec<ReadFailure>,
+    /// The Alma host each environment was read from.
+    pub hosts: BTreeMap<String, String>,
+    /// What a reviewer must know about how the plan was made.
+    pub notices: Vec<String>,
+    /// Per environment, the losses of access the caps count.
+    pub losses: BTreeMap<String, Losses>,
+    /// The caps in force (`safety.max_removals`), as the plan was checked against.
+    pub caps: Option<crate::model::institution::MaxRemovals>,
+    /// The reach of each changed shared file (institution, catalogue, units, profiles).
+    pub blast: Vec<Blast>,
 }
 
 /// A user whose roles could not be read (never taken for "no roles", R10).

@@ -145,7 +145,25 @@ pub(crate) fn summary(out: &mut String, plan: &Plan, legend: &Legend) {
         "Plan for {} on {} ({scope}{commit})",
         plan.institution, plan.today
     );
-    let _ = writeln!(out, "Environments: {}", plan.environments.join(", "));
+    let hosts: Vec<String> = plan
+        .environments
+        .iter()
+        .map(|env| match plan.hosts.get(env) {
+            Some(host) => format!("{env} at {host}"),
+            None => env.clone(),
+        })
+        .collect();
+    let _ = writeln!(out, "Alma: {}", hosts.join(", "));
+    for notice in &plan.notices {
+        let _ = writeln!(out, "NOTE: {notice}");
+    }
+    for b in &plan.blast {
+        let _ = writeln!(
+            out,
+            "Blast radius of {}: {} login(s) concerned; {} user(s) change in Alma ({} role changes)",
+            b.file, b.logins, b.users, b.roles
+        );
+    }
     let count = |s: UserStatus| plan.users.iter().filter(|u| u.status == s).count();
     let _ = writeln!(
         out,
@@ -236,6 +254,7 @@ pub(crate) fn summary(out: &mut String, plan: &Plan, legend: &Legend) {
         })
         .collect();
     let _ = writeln!(out, "API calls: {}", join(calls));
+    losses(out, plan);
     for e in &plan.errors {
         let _ = writeln!(
             out,
@@ -249,6 +268,36 @@ pub(crate) fn summary(out: &mut String, plan: &Plan, legend: &Legend) {
         for stop in &plan.safety {
             let _ = writeln!(out, "SAFETY STOP ({}): {}", stop.rule, stop.message);
         }
+    }
+}
+
+/// Losses of access per environment, against the caps when set.
+fn losses(out: &mut String, plan: &Plan) {
+    let caps = plan.caps.as_ref();
+    let shown: Vec<String> = plan
+        .losses
+        .iter()
+        .map(|(env, l)| {
+            let count = match caps {
+                Some(c) => format!("{} of {} allowed", l.count, c.count),
+                None => format!("{} (no cap set)", l.count),
+            };
+            let share = if l.managed > 0 {
+                100.0 * l.count as f64 / l.managed as f64
+            } else {
+                0.0
+            };
+            let ratio = caps
+                .and_then(|c| c.ratio)
+                .map_or(String::new(), |r| format!(", {:.1}% allowed", 100.0 * r));
+            format!(
+                "{env} {count} ({share:.1}% of {} managed roles{ratio})",
+                l.managed
+            )
+        })
+        .collect();
+    if !shown.is_empty() {
+        let _ = writeln!(out, "Losses of access: {}", shown.join("; "));
     }
 }
 

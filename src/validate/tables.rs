@@ -1,5 +1,6 @@
 //! Consistency of the institution-wide tables (rule V13 and friends):
-//! environments named in defaults exist, the catalogue's grants can be
+//! environments named in defaults exist, each environment's `api_url` is
+//! one an API key may be sent to (https; plain http to this machine only), the catalogue's grants can be
 //! expanded (a parameter or PO-line-owner scope needs the matching limit),
 //! fixed bundles need no per-login codes, and no catalogue grant names a
 //! role the institution preserves.
@@ -47,6 +48,18 @@ fn check_institution(doc: &Doc<'_>, institution: &Institution, out: &mut Vec<Dia
                     "define `{env}` under `environments`, or use one of: {}",
                     names(institution.environments.keys())
                 )),
+            );
+        }
+    }
+    for (name, env) in &institution.environments {
+        if let Err(why) = crate::alma::check_base_url(&env.api_url) {
+            out.push(
+                doc.error(
+                    Code::CatalogIntegrity,
+                    doc.value(&steps!["environments", name, "api_url"]),
+                    format!("environment `{name}`: {why}"),
+                )
+                .help("give the Alma API host over https, e.g. https://api-na.hosted.exlibrisgroup.com"),
             );
         }
     }

@@ -4,6 +4,7 @@
 use alma_access::alma::RoleStatus;
 use alma_access::history;
 use alma_access::reconcile::audit::Outcome;
+use alma_access::reconcile::plan::SafetyRule;
 use alma_access::reconcile::{ChangeKind, Deleted, Plan, UserStatus};
 
 use crate::world::{World, day, patron};
@@ -352,7 +353,9 @@ fn a_removal_cap_stops_the_plan() {
     });
     let plan = world.plan_with(|r| r.deleted = deleted.to_vec());
     assert!(
-        plan.safety.iter().any(|s| s.rule == "max_removals.count"),
+        plan.safety
+            .iter()
+            .any(|s| s.rule == SafetyRule::MaxRemovalsCount),
         "{:?}",
         plan.safety
     );
@@ -370,7 +373,7 @@ fn a_protected_user_is_never_planned_for_change() {
     assert!(
         plan.safety
             .iter()
-            .any(|s| s.rule == "protected_users" && s.message.contains(GUS_ID))
+            .any(|s| s.rule == SafetyRule::ProtectedUsers && s.message.contains(GUS_ID))
     );
 }
 
@@ -391,7 +394,7 @@ fn taking_the_last_system_administrator_away_stops_the_plan() {
         );
     let plan = world.plan();
     assert!(
-        plan.safety.iter().any(|s| s.rule == "min_holders"),
+        plan.safety.iter().any(|s| s.rule == SafetyRule::MinHolders),
         "{:?}",
         plan.safety
     );

@@ -75,6 +75,8 @@ impl World {
             only: None,
             deleted: Vec::<Deleted>::new(),
             commit: None,
+            tables: Vec::new(),
+            notices: Vec::new(),
         };
         adjust(&mut request);
         block_on(reconcile::plan(&self.alma, &request)).expect("plan")

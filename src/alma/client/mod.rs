@@ -17,7 +17,7 @@ use reqwest::Method;
 use reqwest::header::HeaderValue;
 use tokio::sync::{OnceCell, Semaphore};
 
-use crate::alma::config::ClientConfig;
+use crate::alma::config::{ClientConfig, check_base_url};
 use crate::alma::error::AlmaError;
 use crate::alma::ratelimit::RateLimiter;
 use crate::alma::secret::ApiKey;
@@ -71,23 +71,20 @@ impl fmt::Debug for AlmaClient {
 }
 
 impl AlmaClient {
-    /// Builds a client. Fails on a base URL that is not `http(s)://` or that
-    /// carries a query, and on an empty key.
+    /// Builds a client. Fails on a base URL the key must not be sent to (see
+    /// [`check_base_url`]: https, or plain http to this machine only) or
+    /// that carries a query, and on an empty key.
     pub fn new(config: ClientConfig) -> Result<Self, AlmaError> {
         let config_error = |message: &str| AlmaError::Config {
             message: message.to_owned(),
         };
         let base = config.base_url.trim().trim_end_matches('/').to_owned();
-        if !(base.starts_with("https://") || base.starts_with("http://")) {
-            return Err(config_error(
-                "the base URL must start with https:// (or http://)",
-            ));
-        }
         if base.contains(['?', '#']) || base.chars().any(char::is_whitespace) {
             return Err(config_error(
                 "the base URL must not carry a query, fragment or spaces",
             ));
         }
+        check_base_url(&base).map_err(|why| config_error(&why))?;
         if config.api_key.is_empty() {
             return Err(config_error("no API key"));
         }
@@ -197,6 +194,10 @@ impl AlmaRead for AlmaClient {
             })
             .await?;
         Ok(general.clone())
+    }
+
+    fn endpoint(&self) -> String {
+        crate::alma::host_of(&self.inner.base)
     }
 
     fn usage(&self) -> ApiUsage {
