@@ -20,6 +20,7 @@
 //! - [`import`]: login files for the staff users an Alma environment already has.
 //! - [`report`]: a self-contained HTML report of who holds what, for auditors.
 //! - [`synth`]: synthetic institutions of any size, for benchmarks and load tests.
+//! - [`text`]: text from files and from Alma made safe to show (one line, code fences, HTML).
 //! - [`cli`]: one file per subcommand; the binary is a thin wrapper over it.
 
 pub mod alma;
@@ -36,5 +37,6 @@ pub mod report;
 pub mod review;
 pub mod schema;
 pub mod synth;
+pub mod text;
 pub mod validate;
 pub mod yaml;

@@ -2,11 +2,15 @@
 //! user's diff folded in `<details>`, cut off before GitHub's comment limit
 //! with a pointer to the full plan artifact. A hidden marker lets a
 //! workflow find and update its own comment instead of adding new ones.
+//! Text from the files and from Alma appears only inside code blocks whose
+//! fences it cannot close (so no markup, link or `@mention` of it is
+//! rendered, and every line is one the renderer wrote) or HTML-escaped.
 
 use std::fmt::Write as _;
 
 use super::plan::{Plan, UserStatus};
 use super::render::{Legend, summary, user_detail};
+use crate::text::{fence, html};
 
 /// GitHub refuses comments longer than this many characters.
 pub const GITHUB_COMMENT_LIMIT: usize = 65_535;
@@ -27,29 +31,36 @@ pub fn markdown(plan: &Plan, legend: &Legend, limit: usize) -> String {
     } else {
         "No change to Alma."
     };
-    let _ = writeln!(head, "### alma-access plan\n\n{verdict}\n\n```");
-    summary(&mut head, plan, legend);
-    head.push_str("```\n");
+    let mut shown = String::new();
+    summary(&mut shown, plan, legend);
+    let summary_fence = fence(&shown);
+    let _ = writeln!(head, "### alma-access plan\n\n{verdict}\n\n{summary_fence}");
+    head.push_str(&shown);
+    let _ = writeln!(head, "{summary_fence}");
     let tail = "\nUsers must log out of Alma and log in again for role changes to take effect.\n";
     let mut body = String::new();
     let changed: Vec<_> = plan.changed().collect();
     let mut shown = 0;
     for user in &changed {
-        let mut block = String::new();
-        let _ = writeln!(
-            block,
-            "\n<details><summary><code>{} {}</code> ({} changes)</summary>\n\n```diff",
-            user.environment,
-            user.primary_id,
-            user.changes.len()
-        );
         let mut detail = String::new();
         user_detail(&mut detail, user, legend);
         // `diff` highlighting wants the sign in the first column.
-        for line in detail.lines().skip(1) {
-            let _ = writeln!(block, "{}", line.strip_prefix("    ").unwrap_or(line));
-        }
-        block.push_str("```\n</details>\n");
+        let diff: String = detail
+            .lines()
+            .skip(1)
+            .map(|line| format!("{}\n", line.strip_prefix("    ").unwrap_or(line)))
+            .collect();
+        let diff_fence = fence(&diff);
+        let mut block = String::new();
+        let _ = writeln!(
+            block,
+            "\n<details><summary><code>{} {}</code> ({} changes)</summary>\n\n{diff_fence}diff",
+            html(&user.environment),
+            html(&user.primary_id),
+            user.changes.len()
+        );
+        block.push_str(&diff);
+        let _ = writeln!(block, "{diff_fence}\n</details>");
         let reserve = truncation_note(changed.len(), changed.len()).len() + tail.len();
         if head.len() + body.len() + block.len() + reserve > limit {
             break;

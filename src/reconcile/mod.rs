@@ -166,10 +166,14 @@ fn blast(plan: &Plan, request: &Request<'_>) -> Vec<plan::Blast> {
                 .changed()
                 .filter(|u| u.file.is_some() && concerned(&u.primary_id))
                 .collect();
+            let logins: BTreeSet<String> = changed
+                .iter()
+                .map(|u| u.primary_id.to_lowercase())
+                .collect();
             plan::Blast {
                 file: table.file.clone(),
                 logins: table.logins.as_ref().map_or(all, BTreeSet::len),
-                users: changed.len(),
+                changed: logins.len(),
                 roles: changed.iter().map(|u| u.changes.len()).sum(),
             }
         })

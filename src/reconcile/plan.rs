@@ -178,9 +178,9 @@ pub struct Blast {
     pub file: String,
     /// Logins the change concerns.
     pub logins: usize,
-    /// Of those, users (per environment) whose roles change.
-    pub users: usize,
-    /// Role changes among them.
+    /// Of those, the logins whose roles change in Alma (in any environment).
+    pub changed: usize,
+    /// Role changes among them, over every environment.
     pub roles: usize,
 }
 

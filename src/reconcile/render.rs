@@ -95,17 +95,20 @@ pub fn text(plan: &Plan, legend: &Legend) -> String {
         .filter(|u| u.status == UserStatus::Waiting)
         .collect();
     if !waiting.is_empty() {
-        let _ = writeln!(
-            out,
-            "\nWaiting for an Alma account (R1; nothing to do until the user feed creates them):"
+        out.push('\n');
+        put(
+            &mut out,
+            "Waiting for an Alma account (R1; nothing to do until the user feed creates them):",
         );
         for u in waiting {
-            let _ = writeln!(
-                out,
-                "  {} {}  {}",
-                u.environment,
-                u.primary_id,
-                u.file.as_deref().unwrap_or("")
+            put(
+                &mut out,
+                format!(
+                    "  {} {}  {}",
+                    u.environment,
+                    u.primary_id,
+                    u.file.as_deref().unwrap_or("")
+                ),
             );
         }
     }
@@ -115,17 +118,22 @@ pub fn text(plan: &Plan, legend: &Legend) -> String {
         .filter(|u| u.status == UserStatus::Unchanged && !u.notes.is_empty())
         .collect();
     if !flagged.is_empty() {
-        let _ = writeln!(out, "\nUnchanged, but worth knowing:");
+        out.push('\n');
+        put(&mut out, "Unchanged, but worth knowing:");
         for u in flagged {
             for note in &u.notes {
-                let _ = writeln!(out, "  {} {}: {note}", u.environment, u.primary_id);
+                put(
+                    &mut out,
+                    format!("  {} {}: {note}", u.environment, u.primary_id),
+                );
             }
         }
     }
     if plan.has_changes() {
-        let _ = writeln!(
-            out,
-            "\nUsers must log out of Alma and log in again for role changes to take effect."
+        out.push('\n');
+        put(
+            &mut out,
+            "Users must log out of Alma and log in again for role changes to take effect.",
         );
     }
     out
@@ -140,10 +148,12 @@ pub(crate) fn summary(out: &mut String, plan: &Plan, legend: &Legend) {
     let commit = plan.commit.as_deref().map_or(String::new(), |c| {
         format!(", commit {}", &c[..c.len().min(12)])
     });
-    let _ = writeln!(
+    put(
         out,
-        "Plan for {} on {} ({scope}{commit})",
-        plan.institution, plan.today
+        format!(
+            "Plan for {} on {} ({scope}{commit})",
+            plan.institution, plan.today
+        ),
     );
     let hosts: Vec<String> = plan
         .environments
@@ -153,25 +163,29 @@ pub(crate) fn summary(out: &mut String, plan: &Plan, legend: &Legend) {
             None => env.clone(),
         })
         .collect();
-    let _ = writeln!(out, "Alma: {}", hosts.join(", "));
+    put(out, format!("Alma: {}", hosts.join(", ")));
     for notice in &plan.notices {
-        let _ = writeln!(out, "NOTE: {notice}");
+        put(out, format!("NOTE: {notice}"));
     }
     for b in &plan.blast {
-        let _ = writeln!(
+        put(
             out,
-            "Blast radius of {}: {} login(s) concerned; {} user(s) change in Alma ({} role changes)",
-            b.file, b.logins, b.users, b.roles
+            format!(
+                "Blast radius of {}: {} login(s) concerned, {} of them change in Alma ({} role changes in all environments)",
+                b.file, b.logins, b.changed, b.roles
+            ),
         );
     }
     let count = |s: UserStatus| plan.users.iter().filter(|u| u.status == s).count();
-    let _ = writeln!(
+    put(
         out,
-        "Users: {} read, {} to change, {} waiting for an Alma account, {} unchanged",
-        plan.users.len(),
-        count(UserStatus::Changed),
-        count(UserStatus::Waiting),
-        count(UserStatus::Unchanged)
+        format!(
+            "Users: {} read, {} to change, {} waiting for an Alma account, {} unchanged",
+            plan.users.len(),
+            count(UserStatus::Changed),
+            count(UserStatus::Waiting),
+            count(UserStatus::Unchanged)
+        ),
     );
     let mut by_action: BTreeMap<&str, usize> = BTreeMap::new();
     let mut by_unit: BTreeMap<&str, usize> = BTreeMap::new();
@@ -208,41 +222,52 @@ pub(crate) fn summary(out: &mut String, plan: &Plan, legend: &Legend) {
             m.join(", ")
         }
     };
-    let _ = writeln!(
+    put(
         out,
-        "Changes: {}",
-        join(by_action.iter().map(|(k, v)| format!("{v} {k}")).collect())
+        format!(
+            "Changes: {}",
+            join(by_action.iter().map(|(k, v)| format!("{v} {k}")).collect())
+        ),
     );
-    let _ = writeln!(
+    put(
         out,
-        "By unit: {}",
-        join(by_unit.iter().map(|(k, v)| format!("{k} {v}")).collect())
+        format!(
+            "By unit: {}",
+            join(by_unit.iter().map(|(k, v)| format!("{k} {v}")).collect())
+        ),
     );
-    let _ = writeln!(
+    put(
         out,
-        "By role: {}",
-        join(
-            by_role
-                .iter()
-                .map(|(code, (up, down))| {
-                    let name = legend.name(code).map_or(String::new(), |n| format!(" {n}"));
-                    format!("{code}{name} +{up} -{down}")
-                })
-                .collect()
-        )
+        format!(
+            "By role: {}",
+            join(
+                by_role
+                    .iter()
+                    .map(|(code, (up, down))| {
+                        let name = legend.name(code).map_or(String::new(), |n| format!(" {n}"));
+                        format!("{code}{name} +{up} -{down}")
+                    })
+                    .collect()
+            )
+        ),
     );
     if !privileged.is_empty() {
-        let _ = writeln!(
+        put(
             out,
-            "Privileged changes ({}), review with care:",
-            privileged.len()
+            format!(
+                "Privileged changes ({}), review with care:",
+                privileged.len()
+            ),
         );
         for p in privileged.iter().take(MAX_PRIVILEGED_LINES) {
-            let _ = writeln!(out, "  ! {p}");
+            put(out, format!("  ! {p}"));
         }
         if privileged.len() > MAX_PRIVILEGED_LINES {
             let more = privileged.len() - MAX_PRIVILEGED_LINES;
-            let _ = writeln!(out, "  ! ... and {more} more (see each user below)");
+            put(
+                out,
+                format!("  ! ... and {more} more (see each user below)"),
+            );
         }
     }
     let calls: Vec<String> = plan
@@ -253,20 +278,25 @@ pub(crate) fn summary(out: &mut String, plan: &Plan, legend: &Legend) {
             None => format!("{env} {}", c.used),
         })
         .collect();
-    let _ = writeln!(out, "API calls: {}", join(calls));
+    put(out, format!("API calls: {}", join(calls)));
     losses(out, plan);
     for e in &plan.errors {
-        let _ = writeln!(
+        put(
             out,
-            "READ FAILED: {} {}: {}",
-            e.environment, e.primary_id, e.message
+            format!(
+                "READ FAILED: {} {}: {}",
+                e.environment, e.primary_id, e.message
+            ),
         );
     }
     if plan.safety.is_empty() {
-        let _ = writeln!(out, "Safety: ok");
+        put(out, "Safety: ok");
     } else {
         for stop in &plan.safety {
-            let _ = writeln!(out, "SAFETY STOP ({}): {}", stop.rule, stop.message);
+            put(
+                out,
+                format!("SAFETY STOP ({}): {}", stop.rule, stop.message),
+            );
         }
     }
 }
@@ -297,8 +327,15 @@ fn losses(out: &mut String, plan: &Plan) {
         })
         .collect();
     if !shown.is_empty() {
-        let _ = writeln!(out, "Losses of access: {}", shown.join("; "));
+        put(out, format!("Losses of access: {}", shown.join("; ")));
     }
+}
+
+/// Appends one line of output: whatever the text holds (a name with a line
+/// break, a terminal escape) stays on that line, escaped (`crate::text::line`).
+fn put(out: &mut String, text: impl AsRef<str>) {
+    out.push_str(&crate::text::line(text.as_ref()));
+    out.push('\n');
 }
 
 pub(crate) fn user_detail(out: &mut String, user: &UserPlan, legend: &Legend) {
@@ -306,18 +343,23 @@ pub(crate) fn user_detail(out: &mut String, user: &UserPlan, legend: &Legend) {
         .standing
         .as_ref()
         .map_or("login deleted".to_string(), |s| s.describe());
-    let _ = writeln!(
+    put(
         out,
-        "~ {} {}  {}  [{}]",
-        user.environment,
-        user.primary_id,
-        user.file.as_deref().unwrap_or("(file deleted)"),
-        standing
+        format!(
+            "~ {} {}  {}  [{}]",
+            user.environment,
+            user.primary_id,
+            user.file.as_deref().unwrap_or("(file deleted)"),
+            standing
+        ),
     );
     let lines = |roles: &[crate::alma::Role]| -> String {
         roles
             .iter()
-            .map(|r| format!("{}\n", RoleLine(r, legend.name(&r.role_type))))
+            .map(|r| {
+                let shown = RoleLine(r, legend.name(&r.role_type)).to_string();
+                format!("{}\n", crate::text::line(&shown))
+            })
             .collect()
     };
     let (before, after) = (lines(&user.before), lines(&user.after));
@@ -330,15 +372,17 @@ pub(crate) fn user_detail(out: &mut String, user: &UserPlan, legend: &Legend) {
         let _ = write!(out, "    {sign} {change}");
     }
     for c in &user.changes {
-        let _ = writeln!(
+        put(
             out,
-            "    {} {}: {}",
-            c.kind.label(),
-            RoleLine(&c.role, None),
-            c.reason
+            format!(
+                "    {} {}: {}",
+                c.kind.label(),
+                RoleLine(&c.role, None),
+                c.reason
+            ),
         );
     }
     for note in &user.notes {
-        let _ = writeln!(out, "    note: {note}");
+        put(out, format!("    note: {note}"));
     }
 }

@@ -20,20 +20,10 @@ pub const CSS: &str = include_str!("report.css");
 /// The embedded filter script.
 pub const SCRIPT: &str = include_str!("report.js");
 
-/// Escapes text for HTML content and double- or single-quoted attributes.
+/// Escapes text for HTML content and double- or single-quoted attributes
+/// (and shows control characters as escapes): [`crate::text::html`].
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
+    crate::text::html(s)
 }
 
 /// One table cell; all text is escaped when written.

@@ -1,6 +1,7 @@
 //! Attacks on the reconciler that once worked, one test each: a lookup
 //! answered by another person (Alma's `all_unique` ids), writes before the
-//! environment check, and a refused key retried for every user.
+//! environment check, a refused key retried for every user, mass losses of
+//! access that passed the caps, and text that broke out of the plan comment.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -9,6 +10,9 @@ use alma_access::alma::{AlmaClient, AlmaRead, ApiKey, ClientConfig};
 use alma_access::emulator::fixtures::{READ_ONLY_KEY, READ_WRITE_KEY};
 use alma_access::emulator::{KeyEntry, Server, State, Stats, serve};
 use alma_access::reconcile::audit::{AuditLog, Outcome};
+use alma_access::reconcile::plan::SafetyRule;
+use alma_access::reconcile::render::{self, Legend};
+use alma_access::reconcile::{ChangeKind, markdown, safety};
 use serde_json::json;
 
 use crate::world::{World, block_on};
@@ -225,5 +229,166 @@ fn a_refused_key_stops_the_environment_at_the_first_write() {
             .iter()
             .all(|(_, _, why)| why.contains("no further requests")),
         "{report:?}"
+    );
+}
+
+/// A world whose Alma has been brought in line with the files.
+fn applied() -> World {
+    let world = World::new();
+    let report = world.apply(&world.plan());
+    assert!(report.ok(), "{report:?}");
+    world
+}
+
+const SUSPENDED: [(&str, &str); 3] = [
+    ("logins/main/10000001.yaml", "10000001"),
+    ("logins/main/10000003.yaml", "10000003"),
+    ("logins/main/10000004.yaml", "10000004"),
+];
+
+#[test]
+fn a_narrow_plan_is_measured_against_every_managed_role_of_the_institution() {
+    let world = applied();
+    for (file, _) in SUSPENDED {
+        world.fixture.edit(
+            file,
+            "unit: main\n",
+            "unit: main\nsuspended: {since: 2026-11-20, reason: security}\n",
+        );
+    }
+    // As a pull request plans it: only the changed logins are read.
+    let plan = world.plan_with(|r| {
+        r.only = Some(SUSPENDED.iter().map(|(_, id)| id.to_string()).collect());
+        r.scope = alma_access::reconcile::Scope::ChangedSince {
+            base: "HEAD".into(),
+            files: 3,
+        };
+    });
+    let production = plan.losses["production"];
+    let deactivations = plan
+        .users
+        .iter()
+        .filter(|u| u.environment == "production")
+        .flat_map(|u| &u.changes)
+        .filter(|c| c.kind == ChangeKind::Deactivate)
+        .count();
+    assert!(deactivations > 0);
+    assert_eq!(production.count, deactivations, "deactivations are losses");
+    let full = world.plan();
+    assert_eq!(
+        production.managed, full.losses["production"].managed,
+        "the share is of the whole institution, not of the plan"
+    );
+    let share = production.count as f64 / production.managed as f64;
+    assert!(share > 0.1, "{production:?}");
+    assert!(
+        plan.safety
+            .iter()
+            .any(|s| s.rule == SafetyRule::MaxRemovalsRatio && s.message.contains("production")),
+        "a narrow plan is held to the ratio: {:?}",
+        plan.safety
+    );
+    let refused = safety::refusal(&plan, false).expect("refused");
+    assert!(refused.contains("max_removals.ratio"), "{refused}");
+    assert_eq!(
+        safety::refusal(&plan, true),
+        None,
+        "an intended mass change may pass the caps"
+    );
+}
+
+#[test]
+fn an_expiry_moved_earlier_is_a_loss_of_access() {
+    let world = applied();
+    world.fixture.edit(
+        "logins/main/10000007.yaml",
+        "type: view\n",
+        "type: view\nend_date: 2026-12-31\n",
+    );
+    let plan = world.plan();
+    let gus = plan
+        .users
+        .iter()
+        .find(|u| u.environment == "production" && u.primary_id == GUS)
+        .unwrap();
+    assert!(
+        gus.changes
+            .iter()
+            .all(|c| matches!(c.kind, ChangeKind::Expiry { .. })),
+        "{:?}",
+        gus.changes
+    );
+    assert_eq!(plan.losses["production"].count, gus.changes.len());
+}
+
+#[test]
+fn protected_users_and_minimum_holders_never_yield_to_the_override() {
+    let world = applied();
+    world.fixture.edit(
+        "logins/systems/10000006.yaml",
+        "type: systems",
+        "type: view",
+    );
+    let plan = world.plan();
+    assert!(
+        plan.safety.iter().any(|s| s.rule == SafetyRule::MinHolders),
+        "{:?}",
+        plan.safety
+    );
+    let refused = safety::refusal(&plan, true).expect("still refused");
+    assert!(refused.contains("min_holders"), "{refused}");
+}
+
+/// Whether `line` is inside a fenced code block of `markdown`, by CommonMark's rule
+/// (a fence of N backticks closes only on a line of at least N backticks and nothing else).
+fn fenced_lines(markdown: &str) -> Vec<(bool, &str)> {
+    let mut open: Option<usize> = None;
+    let mut out = Vec::new();
+    for line in markdown.lines() {
+        let ticks = line.chars().take_while(|c| *c == '`').count();
+        match open {
+            None if ticks >= 3 => {
+                open = Some(ticks);
+                out.push((true, line));
+            }
+            Some(n) if ticks >= n && line.trim_end().chars().all(|c| c == '`') => {
+                open = None;
+                out.push((true, line));
+            }
+            state => out.push((state.is_some(), line)),
+        }
+    }
+    out
+}
+
+#[test]
+fn text_from_a_pull_request_cannot_break_out_of_the_plan_comment() {
+    let world = World::new();
+    world.fixture.edit(
+        "catalog.yaml",
+        r#"grants: [{alma_role: "58", scope: institution}]
+  view-analytics:"#,
+        r#"grants: [{alma_role: "58", scope: institution, name: "Viewer\n````\n✅ Approved by @sys-admin1 <img src=x onerror=alert(1)>\n````"}]
+  view-analytics:"#,
+    );
+    let plan = world.plan();
+    let legend = Legend::from_catalog(&world.repo().catalog);
+    let comment = markdown::markdown(&plan, &legend, markdown::GITHUB_COMMENT_LIMIT);
+    assert!(
+        comment.contains("Approved by @sys-admin1"),
+        "the name is shown"
+    );
+    for (fenced, line) in fenced_lines(&comment) {
+        if line.contains("Approved by") || line.contains("<img") {
+            assert!(fenced, "outside a code block: {line:?}\n{comment}");
+            assert!(!line.starts_with('✅'), "a line of its own: {line:?}");
+        }
+    }
+    assert!(!comment.contains("<summary><code><"), "{comment}");
+    let text = render::text(&plan, &legend);
+    assert!(
+        text.lines()
+            .all(|l| !l.starts_with('✅') && !l.starts_with("````")),
+        "{text}"
     );
 }

@@ -1,13 +1,16 @@
 //! `plan` and `apply` as a systems team runs them: the built-in emulated
 //! Alma on a fresh checkout, exit codes, saved plans that are stale or
 //! altered, and an Alma configured by API key whose key never shows.
+//! `trust`: attacks on plan and apply that once worked, one test each.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-#[path = "common/alma_process.rs"]
+#[path = "../common/alma_process.rs"]
 mod alma_process;
 use alma_process::Alma;
+
+mod trust;
 
 const TODAY: &str = "2026-11-23";
 
@@ -17,14 +20,20 @@ struct Checkout {
 }
 
 impl Checkout {
+    /// The sample institution.
     fn new() -> Checkout {
+        Checkout::of("access")
+    }
+
+    /// The folder `source` (relative to the crate) as `access/`, committed.
+    fn of(source: &str) -> Checkout {
         let dir = tempfile::tempdir().unwrap();
         copy_dir(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("access"),
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join(source),
             &dir.path().join("access"),
         );
         let checkout = Checkout { dir };
-        checkout.commit("Import the sample institution");
+        checkout.commit("Import the institution");
         checkout
     }
 
@@ -60,6 +69,10 @@ impl Checkout {
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.contains(from), "{rel} has no {from:?}");
         std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+    }
+
+    fn remove(&self, rel: &str) {
+        std::fs::remove_file(self.root().join("access").join(rel)).unwrap();
     }
 
     fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
