@@ -543,36 +543,107 @@ async fn deleted_login_needs_the_base_files_liaison_and_manager() {
 
 #[test]
 fn manager_change_needs_the_new_manager() {
+    // And the current one (A1): a liaison set `manager:` to a colleague who
+    // approved alone; the current manager, or the systems group standing in
+    // for one who has left, must sign off too.
     let change = |tree: &mut Tree| edit(tree, PLAIN, "manager: boss-main", "manager: new-boss");
-    let run = approvals(
-        Pr::new("requester", change)
-            .approve("liaison-main")
-            .approve("boss-main"),
-        "json",
-    );
-    assert_eq!(run.code, 1);
-    let report = run.json();
-    assert_eq!(report["requirements"][1]["who"]["handle"], "new-boss");
-    assert!(
-        report["requirements"][1]["reason"]
-            .as_str()
-            .unwrap()
-            .contains("the manager changes from @boss-main to @new-boss")
-    );
-    assert_eq!(
-        excluded(&report, 1),
-        [(
-            "boss-main".to_string(),
-            "was the manager before this change; the new manager signs off".to_string()
-        )]
-    );
     let run = approvals(
         Pr::new("requester", change)
             .approve("liaison-main")
             .approve("new-boss"),
         "json",
     );
-    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let report = run.json();
+    assert_eq!(
+        table(&report),
+        [
+            row(PLAIN, "liaison", true),
+            row(PLAIN, "current-manager", false),
+            row(PLAIN, "manager", true)
+        ]
+    );
+    let current = &report["requirements"][1];
+    assert_eq!(current["who"]["handle"], "boss-main");
+    assert_eq!(
+        current["who"]["stand_ins"],
+        json!(["sys-admin1", "sys-admin2"])
+    );
+    assert!(
+        current["reason"].as_str().unwrap().contains(
+            "the manager changes from @boss-main to @new-boss; the current manager @boss-main signs off as well as the new one (if @boss-main has left, a member of the systems group may stand in)"
+        ),
+        "{current}"
+    );
+    assert_eq!(report["requirements"][2]["who"]["handle"], "new-boss");
+    assert_eq!(excluded(&report, 1)[0].0, "new-boss");
+
+    // The current manager alone is not enough either.
+    let run = approvals(
+        Pr::new("requester", change)
+            .approve("liaison-main")
+            .approve("boss-main"),
+        "json",
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let report = run.json();
+    assert_eq!(
+        excluded(&report, 2),
+        [(
+            "boss-main".to_string(),
+            "is the current manager; the new manager @new-boss signs off too (A1)".to_string()
+        )]
+    );
+
+    // Both managers; or the new one and a systems member for a manager who has left.
+    for current in ["boss-main", "sys-admin1"] {
+        let pr = Pr::new("requester", change)
+            .approve("liaison-main")
+            .approve(current)
+            .approve("new-boss");
+        let run = approvals(pr, "json");
+        assert_eq!(run.code, 0, "{current}: {}", run.stdout);
+    }
+}
+
+#[test]
+fn one_person_cannot_meet_two_requirements_of_a_file() {
+    // sys-admin1 is the systems unit's liaison and in the systems group (A5).
+    let systems_login = "access/logins/systems/10000006.yaml";
+    let change = |tree: &mut Tree| edit(tree, systems_login, "SYS-4388", "SYS-4389");
+    let pr = Pr::new("requester", change)
+        .approve("sys-admin1")
+        .approve("boss-sys");
+    let run = approvals(pr, "text");
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains(
+            "MISSING  waiting for one of @sys-admin1, @sys-admin2; @sys-admin1 does not count: already meets liaison of systems for this file; four eyes (A5) need a different person"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("2 of 3 requirements met; 1 missing."));
+
+    let pr = Pr::new("requester", change)
+        .approve("sys-admin1")
+        .approve("boss-sys")
+        .approve("sys-admin2");
+    assert_eq!(approvals(pr, "json").code, 0);
+
+    // Opened by sys-admin2: only sys-admin1 is left for two requirements.
+    let pr = Pr::new("sys-admin2", change)
+        .approve("sys-admin1")
+        .approve("boss-sys");
+    let run = approvals(pr, "json");
+    assert_eq!(run.code, 1);
+    let note = run.json()["requirements"][2]["unmeetable"].clone();
+    assert!(
+        note.as_str().is_some_and(|n| n.contains(
+            "need 2 different people, but only @sys-admin1 may approve them; add another liaison of systems to units.yaml or another member to approver_groups.systems"
+        )),
+        "{note}"
+    );
 }
 
 #[test]

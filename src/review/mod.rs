@@ -1,5 +1,5 @@
 //! Review: who must approve a pull request to the access repository, and
-//! whether they have (rules A1-A4), plus the `CODEOWNERS` file that routes
+//! whether they have (rules A1-A5), plus the `CODEOWNERS` file that routes
 //! review requests to the same people.
 //!
 //! The pipeline is `Source` -> [`input::gather`] -> [`rules::requirements`]
@@ -10,8 +10,10 @@
 //!
 //! - [`input`]: the pull request, changed files, reviews and tables as values.
 //! - [`sensitive`]: what needs the central systems group (A3).
-//! - [`rules`]: the requirements and their evaluation (A1-A4); who may
-//!   approve is looked up in `approvers`, whose approvals count in `verdict`.
+//! - [`rules`]: the requirements and their evaluation (A1-A5); who must
+//!   approve each file is drafted in `drafts` from the people `approvers`
+//!   looks up, whose approvals count is decided in `verdict`, and
+//!   `four_eyes` has each requirement of a file met by a different person.
 //! - [`github`]: a small GitHub REST client (pull request, files, reviews, contents).
 //! - [`local`]: the same inputs from git revisions and a reviews JSON file.
 //! - [`render`]: the report as a table or JSON.
@@ -19,6 +21,8 @@
 
 mod approvers;
 pub mod codeowners;
+mod drafts;
+mod four_eyes;
 pub mod github;
 pub mod input;
 pub mod local;

@@ -96,6 +96,9 @@ fn detail(r: &Requirement) -> String {
     for e in &r.excluded {
         parts.push(format!("@{} does not count: {}", e.handle, e.why));
     }
+    if let Some(note) = r.unmeetable.as_ref().filter(|_| !r.is_met()) {
+        parts.push(note.clone());
+    }
     parts.join("; ")
 }
 
