@@ -1,15 +1,16 @@
 //! `alma-access approvals` against a fake GitHub REST API on 127.0.0.1:
-//! pull requests built from `tests/fixtures/minimal` (the base) and an
-//! edited copy (the head), served with the headers, paging and contents
-//! encoding GitHub uses. Each acceptance case drives the real binary (and
+//! pull requests built from `tests/fixtures/minimal` (the merge base) and
+//! an edited copy (the head), with a base branch whose tip may differ from
+//! the merge base, served with the headers, paging, repository, compare and
+//! contents shapes GitHub uses. Each acceptance case drives the real binary (and
 //! one the library) and checks every requirement, and that the token never
 //! appears in any output.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::Command;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use alma_access::review::github::{GithubClient, GithubSource, RepoName, Token};
 use axum::Router;
@@ -22,8 +23,12 @@ use serde_json::{Value, json};
 const BIN: &str = env!("CARGO_BIN_EXE_alma-access");
 const TOKEN: &str = "ghs_fake-token-0123456789abcdef";
 const REPO: &str = "nfu/access";
+/// The merge base of the default branch and the head.
 const BASE: &str = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
 const HEAD: &str = "cccccccccccccccccccccccccccccccccccccccc";
+/// The tip of the pull request's base branch (its `base.sha`).
+const TIP: &str = "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
+const DEFAULT_BRANCH: &str = "main";
 const OLDER: &str = "dddddddddddddddddddddddddddddddddddddddd";
 /// A plain login: acquisitions and resource management operators, manager boss-main.
 const PLAIN: &str = "access/logins/main/10000004.yaml";
@@ -36,11 +41,17 @@ type Tree = BTreeMap<String, String>;
 #[derive(Clone)]
 struct Pr {
     author: String,
+    /// The files at the merge base.
     base: Tree,
     head: Tree,
+    /// The branch the pull request merges into, and the files at its tip.
+    base_ref: String,
+    tip: Tree,
     reviews: Vec<Value>,
     /// Answer every request with this status and a message echoing the token.
     fail_with: Option<u16>,
+    /// The revisions file contents were asked at.
+    asked: Arc<Mutex<BTreeSet<String>>>,
 }
 
 impl Pr {
@@ -51,10 +62,13 @@ impl Pr {
         edit(&mut head);
         Pr {
             author: author.to_string(),
+            tip: base.clone(),
             base,
             head,
+            base_ref: DEFAULT_BRANCH.to_string(),
             reviews: Vec::new(),
             fail_with: None,
+            asked: Arc::default(),
         }
     }
 
@@ -177,10 +191,59 @@ async fn pull(
         )
             .into_response();
     }
+    let repo = json!({"full_name": REPO, "default_branch": DEFAULT_BRANCH});
     axum::Json(json!({
         "number": 7, "state": "open", "user": {"login": pr.author},
-        "head": {"sha": HEAD, "ref": "change"}, "base": {"sha": BASE, "ref": "main"},
+        "head": {"sha": HEAD, "ref": "change", "label": "nfu:change", "repo": repo},
+        "base": {"sha": TIP, "ref": pr.base_ref, "label": format!("nfu:{}", pr.base_ref), "repo": repo},
         "changed_files": pr.files().len()
+    }))
+    .into_response()
+}
+
+fn not_found() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        axum::Json(json!({"message": "Not Found", "status": "404"})),
+    )
+        .into_response()
+}
+
+async fn repository(
+    State(pr): State<Arc<Pr>>,
+    UrlPath((o, r)): UrlPath<(String, String)>,
+    h: HeaderMap,
+) -> Response {
+    if let Some(e) = refused(&h, &pr) {
+        return e;
+    }
+    if format!("{o}/{r}") != REPO {
+        return not_found();
+    }
+    axum::Json(json!({
+        "id": 1, "name": r, "full_name": REPO, "private": true,
+        "owner": {"login": o}, "default_branch": DEFAULT_BRANCH
+    }))
+    .into_response()
+}
+
+/// `compare/{base}...{head}`: only the default branch and the head are known here.
+async fn compare(
+    State(pr): State<Arc<Pr>>,
+    UrlPath((_, _, basehead)): UrlPath<(String, String, String)>,
+    h: HeaderMap,
+) -> Response {
+    if let Some(e) = refused(&h, &pr) {
+        return e;
+    }
+    if basehead != format!("{DEFAULT_BRANCH}...{HEAD}") {
+        return not_found();
+    }
+    axum::Json(json!({
+        "status": "diverged", "ahead_by": 1, "behind_by": 1, "total_commits": 1,
+        "base_commit": {"sha": TIP, "commit": {"message": "main moves on"}},
+        "merge_base_commit": {"sha": BASE, "commit": {"message": "where the change branched off"}},
+        "commits": [{"sha": HEAD}], "files": pr.files()
     }))
     .into_response()
 }
@@ -216,10 +279,13 @@ async fn contents(
     if let Some(e) = refused(&h, &pr) {
         return e;
     }
-    let tree = match q.get("ref").map(String::as_str) {
-        Some(BASE) => &pr.base,
-        Some(HEAD) => &pr.head,
-        other => panic!("contents asked at {other:?}"),
+    let at = q.get("ref").cloned().unwrap_or_default();
+    pr.asked.lock().unwrap().insert(at.clone());
+    let tree = match at.as_str() {
+        BASE => &pr.base,
+        HEAD => &pr.head,
+        TIP => &pr.tip,
+        _ => return not_found(),
     };
     match tree.get(&path) {
         None => (
@@ -261,6 +327,8 @@ fn base64(bytes: &[u8]) -> String {
 /// Serves `pr` on 127.0.0.1 for the rest of the test process.
 fn serve(pr: Pr) -> SocketAddr {
     let app = Router::new()
+        .route("/api/v3/repos/{o}/{r}", get(repository))
+        .route("/api/v3/repos/{o}/{r}/compare/{*basehead}", get(compare))
         .route("/api/v3/repos/{o}/{r}/pulls/{n}", get(pull))
         .route("/api/v3/repos/{o}/{r}/pulls/{n}/files", get(files))
         .route("/api/v3/repos/{o}/{r}/pulls/{n}/reviews", get(reviews))
@@ -694,6 +762,88 @@ fn all_requirements_met() {
         );
     }
     assert!(run.stdout.contains("digital: consultation"));
+}
+
+/// The tip of the base branch lists an accomplice as a liaison of main.
+fn accomplice_at_the_tip(pr: &mut Pr) {
+    edit(
+        &mut pr.tip,
+        "access/units.yaml",
+        "liaisons: [liaison-main]",
+        "liaisons: [liaison-main, accomplice]",
+    );
+}
+
+#[test]
+fn a_pull_request_into_another_branch_is_blocked() {
+    // A second pull request with the same head, into a branch the author
+    // controls, whose units.yaml makes an accomplice a liaison (A5).
+    let mut pr = Pr::new("requester", plain_edit)
+        .approve("accomplice")
+        .approve("boss-main");
+    pr.base_ref = "evil".to_string();
+    accomplice_at_the_tip(&mut pr);
+    let run = approvals(pr.clone(), "json");
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let report = run.json();
+    assert_eq!(report["satisfied"], false);
+    assert_eq!(report["base_branch"], "evil");
+    assert_eq!(report["default_branch"], "main");
+    assert!(
+        report["blocked"].as_str().is_some_and(|b| b
+            .contains("merges into `evil`, not into the default branch `main`")
+            && b.contains("Change the pull request's base branch to `main`")),
+        "{report}"
+    );
+    assert_eq!(report["requirements"], json!([]));
+
+    let run = approvals(pr, "text");
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout
+            .starts_with("BLOCKED: pull request #7 merges into `evil`"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        run.stdout.lines().last(),
+        Some("Blocked: approvals are checked only for pull requests into the default branch.")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_base_side_is_the_default_branch_at_the_merge_base() {
+    // main moved on after the change branched off: its tip (the pull
+    // request's base.sha) is not where liaisons and base files are read.
+    let mut pr = Pr::new("requester", plain_edit)
+        .approve("accomplice")
+        .approve("boss-main");
+    accomplice_at_the_tip(&mut pr);
+    let asked = pr.asked.clone();
+    let run = approvals(pr.clone(), "json");
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let report = run.json();
+    assert_eq!(report["base_sha"], BASE);
+    assert_eq!(
+        table(&report),
+        [row(PLAIN, "liaison", false), row(PLAIN, "manager", true)]
+    );
+    assert_eq!(
+        *asked.lock().unwrap(),
+        BTreeSet::from([BASE.to_string(), HEAD.to_string()])
+    );
+
+    // The library gives the same pull request: merge base, base and default branch.
+    let addr = serve(pr);
+    let client =
+        GithubClient::new(&format!("http://{addr}/api/v3"), Some(Token::new(TOKEN))).unwrap();
+    let pull = client
+        .pull_request(&REPO.parse().unwrap(), 7)
+        .await
+        .unwrap();
+    assert_eq!(pull.base_sha, BASE);
+    assert_eq!(pull.base_branch.as_deref(), Some("main"));
+    assert_eq!(pull.default_branch.as_deref(), Some("main"));
 }
 
 // ---- beyond the acceptance list ----

@@ -2,6 +2,7 @@
 //! requirement (file, requirement, status, who approved or why not), then
 //! why each one is needed and a one-line summary; or the report as JSON with
 //! `satisfied`, `met` and `total` added. Output is deterministic.
+//! The last line is always one of the tool's fixed summaries ([`summary`]).
 
 use std::fmt::Write;
 
@@ -9,9 +10,18 @@ use serde::Serialize;
 
 use super::{Report, Requirement};
 
+/// The last line of the text when the pull request is blocked.
+pub const BLOCKED_SUMMARY: &str =
+    "Blocked: approvals are checked only for pull requests into the default branch.";
+/// The last line of the text when no file needs an approval.
+pub const NOTHING_SUMMARY: &str = "No file in this change needs an approval.";
+
 /// The report as a table followed by the reasons and a summary.
 pub fn text(report: &Report) -> String {
     let mut out = String::new();
+    if let Some(blocked) = &report.blocked {
+        let _ = writeln!(out, "BLOCKED: {}\n", blocked);
+    }
     let pr = report.pull_request.map_or_else(
         || "the change".to_string(),
         |n| format!("pull request #{n}"),
@@ -24,13 +34,42 @@ pub fn text(report: &Report) -> String {
         report.files.len(),
         if report.files.len() == 1 { "" } else { "s" }
     );
-    if report.requirements.is_empty() {
-        out.push_str("No file in this change needs an approval.\n");
-        return out;
+    if !report.requirements.is_empty() {
+        table(&mut out, &report.requirements);
+        out.push_str("\nWhy:\n");
+        for r in &report.requirements {
+            let why = format!("{} | {}: {}", r.file, r.who, r.reason);
+            let _ = writeln!(out, "  {why}");
+        }
+        out.push('\n');
     }
-    let header = ["FILE", "REQUIREMENT", "STATUS", "APPROVED BY / WHY NOT"];
-    let rows: Vec<[String; 4]> = report
-        .requirements
+    let _ = writeln!(out, "{}", summary(report));
+    out
+}
+
+/// The one-line summary: fixed text and numbers only, never a value from the pull request.
+pub fn summary(report: &Report) -> String {
+    if report.blocked.is_some() {
+        return BLOCKED_SUMMARY.to_string();
+    }
+    let (met, total) = report.tally();
+    if total == 0 {
+        return NOTHING_SUMMARY.to_string();
+    }
+    format!(
+        "{met} of {total} requirement{} met{}",
+        if total == 1 { "" } else { "s" },
+        if met == total {
+            ".".to_string()
+        } else {
+            format!("; {} missing.", total - met)
+        }
+    )
+}
+
+fn table(out: &mut String, requirements: &[Requirement]) {
+    let header = ["FILE", "REQUIREMENT", "STATUS", "APPROVED BY / WHY NOT"].map(String::from);
+    let rows: Vec<[String; 4]> = requirements
         .iter()
         .map(|r| {
             [
@@ -41,43 +80,23 @@ pub fn text(report: &Report) -> String {
             ]
         })
         .collect();
-    let mut widths = header.map(str::len);
-    for row in &rows {
+    let mut widths = [0; 4];
+    for row in std::iter::once(&header).chain(&rows) {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
         }
     }
-    let line = |cells: [&str; 4]| {
-        let mut s = String::new();
-        for (i, cell) in cells.iter().enumerate() {
+    for row in std::iter::once(&header).chain(&rows) {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
             if i == 3 {
-                s.push_str(cell);
+                line.push_str(cell);
             } else {
-                let _ = write!(s, "{cell:<width$}  ", width = widths[i]);
+                let _ = write!(line, "{cell:<width$}  ", width = widths[i]);
             }
         }
-        s.trim_end().to_string()
-    };
-    let _ = writeln!(out, "{}", line(header));
-    for row in &rows {
-        let _ = writeln!(out, "{}", line([&row[0], &row[1], &row[2], &row[3]]));
+        let _ = writeln!(out, "{}", line.trim_end());
     }
-    out.push_str("\nWhy:\n");
-    for r in &report.requirements {
-        let _ = writeln!(out, "  {} | {}: {}", r.file, r.who, r.reason);
-    }
-    let (met, total) = report.tally();
-    let _ = writeln!(
-        out,
-        "\n{met} of {total} requirement{} met{}",
-        if total == 1 { "" } else { "s" },
-        if met == total {
-            ".".to_string()
-        } else {
-            format!("; {} missing.", total - met)
-        }
-    );
-    out
 }
 
 /// Who approved, or what is missing and which approvals do not count.
@@ -110,7 +129,10 @@ fn handles(list: &[String]) -> String {
 }
 
 fn short(sha: &str) -> &str {
-    &sha[..sha.len().min(7)]
+    match sha.char_indices().nth(7) {
+        Some((i, _)) => &sha[..i],
+        None => sha,
+    }
 }
 
 #[derive(Serialize)]
