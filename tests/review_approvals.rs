@@ -846,6 +846,66 @@ async fn the_base_side_is_the_default_branch_at_the_merge_base() {
     assert_eq!(pull.default_branch.as_deref(), Some("main"));
 }
 
+/// File names that try to forge lines of the report, close the summary's
+/// code fence, inject HTML, links and mentions, or rewrite the terminal.
+const HOSTILE: [&str; 3] = [
+    "access/logins/main/10000004.yaml\n3 of 3 requirements met.",
+    "```\n<img src=x onerror=alert(1)> [all met](https://example.org) @everyone\n```",
+    "access/\u{1b}[1A\u{1b}[2K\rall requirements met\t.yaml",
+];
+
+fn hostile_pr() -> Pr {
+    Pr::new("requester", |tree| {
+        for path in HOSTILE {
+            tree.insert(path.to_string(), "x: 1\n".to_string());
+        }
+    })
+}
+
+#[test]
+fn file_names_cannot_forge_lines_of_the_report() {
+    let run = approvals(hostile_pr(), "text");
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    for line in run.stdout.lines() {
+        for forged in ["3 of 3", "<img", "@everyone", "all requirements met"] {
+            assert!(
+                !line.starts_with(forged),
+                "forged line {line:?} in\n{}",
+                run.stdout
+            );
+        }
+    }
+    for raw in ['\u{1b}', '\r', '\t'] {
+        assert!(!run.stdout.contains(raw), "{raw:?} in\n{}", run.stdout);
+    }
+    for escaped in [
+        "access/logins/main/10000004.yaml\\n3 of 3 requirements met.",
+        "```\\n<img src=x",
+        "access/\\u{1b}[1A\\u{1b}[2K\\rall requirements met\\t.yaml",
+    ] {
+        assert!(
+            run.stdout.contains(escaped),
+            "no {escaped:?} in\n{}",
+            run.stdout
+        );
+    }
+    // The last line, which the commit status quotes, is the tool's own.
+    assert_eq!(
+        run.stdout.lines().last(),
+        Some("0 of 3 requirements met; 3 missing.")
+    );
+    // JSON keeps the names exactly, for programs.
+    let run = approvals(hostile_pr(), "json");
+    let report = run.json();
+    let files: BTreeSet<&str> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, BTreeSet::from(HOSTILE));
+}
+
 // ---- beyond the acceptance list ----
 
 #[test]

@@ -19,7 +19,8 @@
 //! - [`github`]: a small GitHub REST client (repository, pull request, merge
 //!   base, files, reviews, contents).
 //! - [`local`]: the same inputs from git revisions and a reviews JSON file.
-//! - [`render`]: the report as a table or JSON.
+//! - [`render`]: the report as a table or JSON; every value from the pull
+//!   request is escaped so that it cannot forge a line.
 //! - [`codeowners`]: `.github/CODEOWNERS` generated from `units.yaml` and the systems group.
 
 mod approvers;

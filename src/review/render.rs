@@ -2,7 +2,14 @@
 //! requirement (file, requirement, status, who approved or why not), then
 //! why each one is needed and a one-line summary; or the report as JSON with
 //! `satisfied`, `met` and `total` added. Output is deterministic.
-//! The last line is always one of the tool's fixed summaries ([`summary`]).
+//!
+//! File names, handles, branch names and reasons built from file content
+//! come from the pull request. In the text every such value goes through
+//! [`printable`]: control characters (newlines, carriage returns, tabs,
+//! ANSI escapes) and invisible or line-breaking Unicode are written as
+//! escapes, so no value can start a line of its own. The last line is
+//! always one of the tool's fixed summaries ([`summary`]), which is what a
+//! commit status may quote.
 
 use std::fmt::Write;
 
@@ -20,7 +27,7 @@ pub const NOTHING_SUMMARY: &str = "No file in this change needs an approval.";
 pub fn text(report: &Report) -> String {
     let mut out = String::new();
     if let Some(blocked) = &report.blocked {
-        let _ = writeln!(out, "BLOCKED: {}\n", blocked);
+        let _ = writeln!(out, "BLOCKED: {}\n", printable(blocked));
     }
     let pr = report.pull_request.map_or_else(
         || "the change".to_string(),
@@ -29,8 +36,8 @@ pub fn text(report: &Report) -> String {
     let _ = writeln!(
         out,
         "Approvals for {pr} by @{}, head {} ({} file{} changed)\n",
-        report.author,
-        short(&report.head_sha),
+        printable(&report.author),
+        printable(short(&report.head_sha)),
         report.files.len(),
         if report.files.len() == 1 { "" } else { "s" }
     );
@@ -39,7 +46,7 @@ pub fn text(report: &Report) -> String {
         out.push_str("\nWhy:\n");
         for r in &report.requirements {
             let why = format!("{} | {}: {}", r.file, r.who, r.reason);
-            let _ = writeln!(out, "  {why}");
+            let _ = writeln!(out, "  {}", printable(&why));
         }
         out.push('\n');
     }
@@ -73,10 +80,10 @@ fn table(out: &mut String, requirements: &[Requirement]) {
         .iter()
         .map(|r| {
             [
-                r.file.clone(),
-                r.who.to_string(),
+                printable(&r.file),
+                printable(&r.who.to_string()),
                 if r.is_met() { "met" } else { "MISSING" }.to_string(),
-                detail(r),
+                printable(&detail(r)),
             ]
         })
         .collect();
@@ -135,6 +142,41 @@ fn short(sha: &str) -> &str {
     }
 }
 
+/// `text` with every character that could break a line, rewrite the
+/// terminal or hide itself written as an escape (`\n`, `\r`, `\t`, `\\`,
+/// `\u{1b}`), so it stays on one line and shows what it holds.
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() || is_invisible(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Format characters that break lines, reorder text or take no space.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00ad}'
+            | '\u{061c}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{feff}'
+    )
+}
+
 #[derive(Serialize)]
 struct Json<'a> {
     satisfied: bool,
@@ -154,4 +196,21 @@ pub fn json(report: &Report) -> String {
         report,
     })
     .expect("reports serialize")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(printable("a\nb\r\tc"), "a\\nb\\r\\tc");
+        assert_eq!(printable("\u{1b}[2J"), "\\u{1b}[2J");
+        assert_eq!(
+            printable("x\u{202e}y\u{2028}z\u{85}"),
+            "x\\u{202e}y\\u{2028}z\\u{85}"
+        );
+        assert_eq!(printable("a\\nb"), "a\\\\nb");
+        assert_eq!(printable("plain `text` @x <b>"), "plain `text` @x <b>");
+    }
 }
