@@ -906,6 +906,202 @@ fn file_names_cannot_forge_lines_of_the_report() {
     assert_eq!(files, BTreeSet::from(HOSTILE));
 }
 
+// ---- the workflows ----
+
+fn workflow(name: &str) -> serde_yaml::Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(".github/workflows")
+        .join(name);
+    serde_yaml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+}
+
+fn text_of(value: &serde_yaml::Value) -> &str {
+    value.as_str().unwrap_or_default()
+}
+
+#[test]
+fn the_check_follows_the_pull_request() {
+    // CI (and so plan.yml after it) runs again when the base branch changes.
+    let ci = workflow("ci.yml");
+    let types: Vec<&str> = ci["on"]["pull_request"]["types"]
+        .as_sequence()
+        .expect("pull_request types")
+        .iter()
+        .map(text_of)
+        .collect();
+    assert_eq!(types, ["opened", "synchronize", "reopened", "edited"]);
+
+    // The newest run for a head commit sets the status, whichever workflow
+    // triggered it; a run after a review never cancels a plan.
+    let plan = workflow("plan.yml");
+    assert!(
+        plan.get("concurrency").is_none(),
+        "a workflow-level group would let a review's run cancel the plan, or keep runs apart"
+    );
+    let approvals = &plan["jobs"]["approvals"]["concurrency"];
+    assert_eq!(
+        text_of(&approvals["group"]),
+        "approvals-${{ github.event.workflow_run.head_sha }}"
+    );
+    assert_eq!(
+        approvals["cancel-in-progress"],
+        serde_yaml::Value::Bool(true)
+    );
+    let planning = &plan["jobs"]["plan"]["concurrency"];
+    let group = text_of(&planning["group"]);
+    assert!(
+        group.contains("workflow_run.head_sha") && group.contains("workflow_run.event"),
+        "{group}"
+    );
+}
+
+/// The approvals step of plan.yml, run by bash as the runner would, with
+/// the real binary against the fake GitHub and `gh` replaced by a recorder.
+#[cfg(unix)]
+struct Step {
+    log: String,
+    summary: String,
+    /// The arguments `gh api` was called with, one per line.
+    gh: String,
+}
+
+#[cfg(unix)]
+fn run_approvals_step(pr: Pr) -> Step {
+    let plan = workflow("plan.yml");
+    let step = plan["jobs"]["approvals"]["steps"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|s| text_of(&s["name"]) == "Check the approvals and set the status")
+        .expect("the approvals step");
+    let script = text_of(&step["run"]).to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let temp = dir.path();
+    std::fs::create_dir_all(temp.join("bin")).unwrap();
+    std::os::unix::fs::symlink(BIN, temp.join("bin/alma-access")).unwrap();
+    std::fs::create_dir_all(temp.join("tools")).unwrap();
+    let gh = temp.join("tools/gh");
+    std::fs::write(
+        &gh,
+        "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$RUNNER_TEMP/gh-args\"\n",
+    )
+    .unwrap();
+    std::process::Command::new("chmod")
+        .arg("+x")
+        .arg(&gh)
+        .status()
+        .unwrap();
+    let addr = serve(pr);
+    let path = format!(
+        "{}:{}",
+        temp.join("tools").display(),
+        std::env::var("PATH").unwrap()
+    );
+    let out = Command::new("bash")
+        .args([
+            "--noprofile",
+            "--norc",
+            "-e",
+            "-o",
+            "pipefail",
+            "-c",
+            &script,
+        ])
+        .env_clear()
+        .env("PATH", path)
+        .env("RUNNER_TEMP", temp)
+        .env("GITHUB_STEP_SUMMARY", temp.join("summary.md"))
+        .env("GITHUB_API_URL", format!("http://{addr}/api/v3"))
+        .env("GITHUB_TOKEN", TOKEN)
+        .env("GH_TOKEN", TOKEN)
+        .env("REPO", REPO)
+        .env("PR_NUMBER", "7")
+        .env("HEAD_SHA", HEAD)
+        .env(
+            "RUN_URL",
+            "https://github.example/nfu/access/actions/runs/1",
+        )
+        .output()
+        .unwrap();
+    let read = |name: &str| std::fs::read_to_string(temp.join(name)).unwrap_or_default();
+    let step = Step {
+        log: String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr),
+        summary: read("summary.md"),
+        gh: read("gh-args"),
+    };
+    assert!(out.status.success(), "{}", step.log);
+    for text in [&step.log, &step.summary, &step.gh] {
+        assert!(!text.contains(TOKEN), "the token leaked:\n{text}");
+    }
+    step
+}
+
+#[cfg(unix)]
+#[test]
+fn the_summary_fence_and_the_status_cannot_be_forged() {
+    let step = run_approvals_step(hostile_pr());
+    // The summary is one code block whose fence no line inside can close.
+    let lines: Vec<&str> = step.summary.lines().collect();
+    let fence = lines[0];
+    assert!(
+        fence.len() > 3 && fence.chars().all(|c| c == '`'),
+        "{fence:?}"
+    );
+    assert_eq!(lines.last(), Some(&fence));
+    for line in &lines[1..lines.len() - 1] {
+        let run = line.chars().take_while(|c| *c == '`').count();
+        assert!(
+            run < fence.len(),
+            "{line:?} closes the fence in\n{}",
+            step.summary
+        );
+    }
+    assert!(
+        step.summary.contains("```\\n<img src=x"),
+        "{}",
+        step.summary
+    );
+    // The status quotes the tool's summary line, not a forged one.
+    assert!(step.gh.contains("state=failure\n"), "{}", step.gh);
+    assert!(
+        step.gh
+            .contains("description=0 of 3 requirements met; 3 missing.\n"),
+        "{}",
+        step.gh
+    );
+    assert!(step.gh.contains("context=alma-access/approvals\n"));
+    // In the log, workflow commands are stopped around the report.
+    let stop = step
+        .log
+        .lines()
+        .find_map(|l| l.strip_prefix("::stop-commands::"))
+        .expect("commands stopped");
+    assert!(step.log.contains(&format!("::{stop}::")), "{}", step.log);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_blocked_pull_request_fails_the_status() {
+    let mut pr = Pr::new("requester", plain_edit)
+        .approve("liaison-main")
+        .approve("boss-main");
+    pr.base_ref = "evil".to_string();
+    let step = run_approvals_step(pr);
+    assert!(step.gh.contains("state=failure\n"), "{}", step.gh);
+    assert!(
+        step.gh.contains(
+            "description=Blocked: approvals are checked only for pull requests into the default branch.\n"
+        ),
+        "{}",
+        step.gh
+    );
+    assert!(
+        step.summary
+            .contains("BLOCKED: pull request #7 merges into `evil`")
+    );
+}
+
 // ---- beyond the acceptance list ----
 
 #[test]
