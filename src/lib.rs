@@ -16,7 +16,7 @@
 //! - [`emulator`]: an in-process and HTTP emulator of the Alma Users API.
 //! - [`reconcile`]: desired state, the pure `diff`, typed plans, safety gates, apply and audit.
 //! - [`history`]: what changed in git since a revision (incremental plans, deleted logins).
-//! - [`review`]: who must approve a pull request and whether they have (A1-A4); CODEOWNERS.
+//! - [`review`]: who must approve a pull request and whether they have (A1-A5); CODEOWNERS.
 //! - [`import`]: login files for the staff users an Alma environment already has.
 //! - [`report`]: a self-contained HTML report of who holds what, for auditors.
 //! - [`synth`]: synthetic institutions of any size, for benchmarks and load tests.

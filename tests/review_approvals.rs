@@ -1,15 +1,16 @@
 //! `alma-access approvals` against a fake GitHub REST API on 127.0.0.1:
-//! pull requests built from `tests/fixtures/minimal` (the base) and an
-//! edited copy (the head), served with the headers, paging and contents
-//! encoding GitHub uses. Each acceptance case drives the real binary (and
+//! pull requests built from `tests/fixtures/minimal` (the merge base) and
+//! an edited copy (the head), with a base branch whose tip may differ from
+//! the merge base, served with the headers, paging, repository, compare and
+//! contents shapes GitHub uses. Each acceptance case drives the real binary (and
 //! one the library) and checks every requirement, and that the token never
 //! appears in any output.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::Command;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use alma_access::review::github::{GithubClient, GithubSource, RepoName, Token};
 use axum::Router;
@@ -22,8 +23,12 @@ use serde_json::{Value, json};
 const BIN: &str = env!("CARGO_BIN_EXE_alma-access");
 const TOKEN: &str = "ghs_fake-token-0123456789abcdef";
 const REPO: &str = "nfu/access";
+/// The merge base of the default branch and the head.
 const BASE: &str = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
 const HEAD: &str = "cccccccccccccccccccccccccccccccccccccccc";
+/// The tip of the pull request's base branch (its `base.sha`).
+const TIP: &str = "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
+const DEFAULT_BRANCH: &str = "main";
 const OLDER: &str = "dddddddddddddddddddddddddddddddddddddddd";
 /// A plain login: acquisitions and resource management operators, manager boss-main.
 const PLAIN: &str = "access/logins/main/10000004.yaml";
@@ -36,11 +41,17 @@ type Tree = BTreeMap<String, String>;
 #[derive(Clone)]
 struct Pr {
     author: String,
+    /// The files at the merge base.
     base: Tree,
     head: Tree,
+    /// The branch the pull request merges into, and the files at its tip.
+    base_ref: String,
+    tip: Tree,
     reviews: Vec<Value>,
     /// Answer every request with this status and a message echoing the token.
     fail_with: Option<u16>,
+    /// The revisions file contents were asked at.
+    asked: Arc<Mutex<BTreeSet<String>>>,
 }
 
 impl Pr {
@@ -51,10 +62,13 @@ impl Pr {
         edit(&mut head);
         Pr {
             author: author.to_string(),
+            tip: base.clone(),
             base,
             head,
+            base_ref: DEFAULT_BRANCH.to_string(),
             reviews: Vec::new(),
             fail_with: None,
+            asked: Arc::default(),
         }
     }
 
@@ -177,10 +191,59 @@ async fn pull(
         )
             .into_response();
     }
+    let repo = json!({"full_name": REPO, "default_branch": DEFAULT_BRANCH});
     axum::Json(json!({
         "number": 7, "state": "open", "user": {"login": pr.author},
-        "head": {"sha": HEAD, "ref": "change"}, "base": {"sha": BASE, "ref": "main"},
+        "head": {"sha": HEAD, "ref": "change", "label": "nfu:change", "repo": repo},
+        "base": {"sha": TIP, "ref": pr.base_ref, "label": format!("nfu:{}", pr.base_ref), "repo": repo},
         "changed_files": pr.files().len()
+    }))
+    .into_response()
+}
+
+fn not_found() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        axum::Json(json!({"message": "Not Found", "status": "404"})),
+    )
+        .into_response()
+}
+
+async fn repository(
+    State(pr): State<Arc<Pr>>,
+    UrlPath((o, r)): UrlPath<(String, String)>,
+    h: HeaderMap,
+) -> Response {
+    if let Some(e) = refused(&h, &pr) {
+        return e;
+    }
+    if format!("{o}/{r}") != REPO {
+        return not_found();
+    }
+    axum::Json(json!({
+        "id": 1, "name": r, "full_name": REPO, "private": true,
+        "owner": {"login": o}, "default_branch": DEFAULT_BRANCH
+    }))
+    .into_response()
+}
+
+/// `compare/{base}...{head}`: only the default branch and the head are known here.
+async fn compare(
+    State(pr): State<Arc<Pr>>,
+    UrlPath((_, _, basehead)): UrlPath<(String, String, String)>,
+    h: HeaderMap,
+) -> Response {
+    if let Some(e) = refused(&h, &pr) {
+        return e;
+    }
+    if basehead != format!("{DEFAULT_BRANCH}...{HEAD}") {
+        return not_found();
+    }
+    axum::Json(json!({
+        "status": "diverged", "ahead_by": 1, "behind_by": 1, "total_commits": 1,
+        "base_commit": {"sha": TIP, "commit": {"message": "main moves on"}},
+        "merge_base_commit": {"sha": BASE, "commit": {"message": "where the change branched off"}},
+        "commits": [{"sha": HEAD}], "files": pr.files()
     }))
     .into_response()
 }
@@ -216,10 +279,13 @@ async fn contents(
     if let Some(e) = refused(&h, &pr) {
         return e;
     }
-    let tree = match q.get("ref").map(String::as_str) {
-        Some(BASE) => &pr.base,
-        Some(HEAD) => &pr.head,
-        other => panic!("contents asked at {other:?}"),
+    let at = q.get("ref").cloned().unwrap_or_default();
+    pr.asked.lock().unwrap().insert(at.clone());
+    let tree = match at.as_str() {
+        BASE => &pr.base,
+        HEAD => &pr.head,
+        TIP => &pr.tip,
+        _ => return not_found(),
     };
     match tree.get(&path) {
         None => (
@@ -261,6 +327,8 @@ fn base64(bytes: &[u8]) -> String {
 /// Serves `pr` on 127.0.0.1 for the rest of the test process.
 fn serve(pr: Pr) -> SocketAddr {
     let app = Router::new()
+        .route("/api/v3/repos/{o}/{r}", get(repository))
+        .route("/api/v3/repos/{o}/{r}/compare/{*basehead}", get(compare))
         .route("/api/v3/repos/{o}/{r}/pulls/{n}", get(pull))
         .route("/api/v3/repos/{o}/{r}/pulls/{n}/files", get(files))
         .route("/api/v3/repos/{o}/{r}/pulls/{n}/reviews", get(reviews))
@@ -543,36 +611,107 @@ async fn deleted_login_needs_the_base_files_liaison_and_manager() {
 
 #[test]
 fn manager_change_needs_the_new_manager() {
+    // And the current one (A1): a liaison set `manager:` to a colleague who
+    // approved alone; the current manager, or the systems group standing in
+    // for one who has left, must sign off too.
     let change = |tree: &mut Tree| edit(tree, PLAIN, "manager: boss-main", "manager: new-boss");
-    let run = approvals(
-        Pr::new("requester", change)
-            .approve("liaison-main")
-            .approve("boss-main"),
-        "json",
-    );
-    assert_eq!(run.code, 1);
-    let report = run.json();
-    assert_eq!(report["requirements"][1]["who"]["handle"], "new-boss");
-    assert!(
-        report["requirements"][1]["reason"]
-            .as_str()
-            .unwrap()
-            .contains("the manager changes from @boss-main to @new-boss")
-    );
-    assert_eq!(
-        excluded(&report, 1),
-        [(
-            "boss-main".to_string(),
-            "was the manager before this change; the new manager signs off".to_string()
-        )]
-    );
     let run = approvals(
         Pr::new("requester", change)
             .approve("liaison-main")
             .approve("new-boss"),
         "json",
     );
-    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let report = run.json();
+    assert_eq!(
+        table(&report),
+        [
+            row(PLAIN, "liaison", true),
+            row(PLAIN, "current-manager", false),
+            row(PLAIN, "manager", true)
+        ]
+    );
+    let current = &report["requirements"][1];
+    assert_eq!(current["who"]["handle"], "boss-main");
+    assert_eq!(
+        current["who"]["stand_ins"],
+        json!(["sys-admin1", "sys-admin2"])
+    );
+    assert!(
+        current["reason"].as_str().unwrap().contains(
+            "the manager changes from @boss-main to @new-boss; the current manager @boss-main signs off as well as the new one (if @boss-main has left, a member of the systems group may stand in)"
+        ),
+        "{current}"
+    );
+    assert_eq!(report["requirements"][2]["who"]["handle"], "new-boss");
+    assert_eq!(excluded(&report, 1)[0].0, "new-boss");
+
+    // The current manager alone is not enough either.
+    let run = approvals(
+        Pr::new("requester", change)
+            .approve("liaison-main")
+            .approve("boss-main"),
+        "json",
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let report = run.json();
+    assert_eq!(
+        excluded(&report, 2),
+        [(
+            "boss-main".to_string(),
+            "is the current manager; the new manager @new-boss signs off too (A1)".to_string()
+        )]
+    );
+
+    // Both managers; or the new one and a systems member for a manager who has left.
+    for current in ["boss-main", "sys-admin1"] {
+        let pr = Pr::new("requester", change)
+            .approve("liaison-main")
+            .approve(current)
+            .approve("new-boss");
+        let run = approvals(pr, "json");
+        assert_eq!(run.code, 0, "{current}: {}", run.stdout);
+    }
+}
+
+#[test]
+fn one_person_cannot_meet_two_requirements_of_a_file() {
+    // sys-admin1 is the systems unit's liaison and in the systems group (A5).
+    let systems_login = "access/logins/systems/10000006.yaml";
+    let change = |tree: &mut Tree| edit(tree, systems_login, "SYS-4388", "SYS-4389");
+    let pr = Pr::new("requester", change)
+        .approve("sys-admin1")
+        .approve("boss-sys");
+    let run = approvals(pr, "text");
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains(
+            "MISSING  waiting for one of @sys-admin1, @sys-admin2; @sys-admin1 does not count: already meets liaison of systems for this file; four eyes (A5) need a different person"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("2 of 3 requirements met; 1 missing."));
+
+    let pr = Pr::new("requester", change)
+        .approve("sys-admin1")
+        .approve("boss-sys")
+        .approve("sys-admin2");
+    assert_eq!(approvals(pr, "json").code, 0);
+
+    // Opened by sys-admin2: only sys-admin1 is left for two requirements.
+    let pr = Pr::new("sys-admin2", change)
+        .approve("sys-admin1")
+        .approve("boss-sys");
+    let run = approvals(pr, "json");
+    assert_eq!(run.code, 1);
+    let note = run.json()["requirements"][2]["unmeetable"].clone();
+    assert!(
+        note.as_str().is_some_and(|n| n.contains(
+            "need 2 different people, but only @sys-admin1 may approve them; add another liaison of systems to units.yaml or another member to approver_groups.systems"
+        )),
+        "{note}"
+    );
 }
 
 #[test]
@@ -623,6 +762,344 @@ fn all_requirements_met() {
         );
     }
     assert!(run.stdout.contains("digital: consultation"));
+}
+
+/// The tip of the base branch lists an accomplice as a liaison of main.
+fn accomplice_at_the_tip(pr: &mut Pr) {
+    edit(
+        &mut pr.tip,
+        "access/units.yaml",
+        "liaisons: [liaison-main]",
+        "liaisons: [liaison-main, accomplice]",
+    );
+}
+
+#[test]
+fn a_pull_request_into_another_branch_is_blocked() {
+    // A second pull request with the same head, into a branch the author
+    // controls, whose units.yaml makes an accomplice a liaison (A5).
+    let mut pr = Pr::new("requester", plain_edit)
+        .approve("accomplice")
+        .approve("boss-main");
+    pr.base_ref = "evil".to_string();
+    accomplice_at_the_tip(&mut pr);
+    let run = approvals(pr.clone(), "json");
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let report = run.json();
+    assert_eq!(report["satisfied"], false);
+    assert_eq!(report["base_branch"], "evil");
+    assert_eq!(report["default_branch"], "main");
+    assert!(
+        report["blocked"].as_str().is_some_and(|b| b
+            .contains("merges into `evil`, not into the default branch `main`")
+            && b.contains("Change the pull request's base branch to `main`")),
+        "{report}"
+    );
+    assert_eq!(report["requirements"], json!([]));
+
+    let run = approvals(pr, "text");
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout
+            .starts_with("BLOCKED: pull request #7 merges into `evil`"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        run.stdout.lines().last(),
+        Some("Blocked: approvals are checked only for pull requests into the default branch.")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_base_side_is_the_default_branch_at_the_merge_base() {
+    // main moved on after the change branched off: its tip (the pull
+    // request's base.sha) is not where liaisons and base files are read.
+    let mut pr = Pr::new("requester", plain_edit)
+        .approve("accomplice")
+        .approve("boss-main");
+    accomplice_at_the_tip(&mut pr);
+    let asked = pr.asked.clone();
+    let run = approvals(pr.clone(), "json");
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let report = run.json();
+    assert_eq!(report["base_sha"], BASE);
+    assert_eq!(
+        table(&report),
+        [row(PLAIN, "liaison", false), row(PLAIN, "manager", true)]
+    );
+    assert_eq!(
+        *asked.lock().unwrap(),
+        BTreeSet::from([BASE.to_string(), HEAD.to_string()])
+    );
+
+    // The library gives the same pull request: merge base, base and default branch.
+    let addr = serve(pr);
+    let client =
+        GithubClient::new(&format!("http://{addr}/api/v3"), Some(Token::new(TOKEN))).unwrap();
+    let pull = client
+        .pull_request(&REPO.parse().unwrap(), 7)
+        .await
+        .unwrap();
+    assert_eq!(pull.base_sha, BASE);
+    assert_eq!(pull.base_branch.as_deref(), Some("main"));
+    assert_eq!(pull.default_branch.as_deref(), Some("main"));
+}
+
+/// File names that try to forge lines of the report, close the summary's
+/// code fence, inject HTML, links and mentions, or rewrite the terminal.
+const HOSTILE: [&str; 3] = [
+    "access/logins/main/10000004.yaml\n3 of 3 requirements met.",
+    "```\n<img src=x onerror=alert(1)> [all met](https://example.org) @everyone\n```",
+    "access/\u{1b}[1A\u{1b}[2K\rall requirements met\t.yaml",
+];
+
+fn hostile_pr() -> Pr {
+    Pr::new("requester", |tree| {
+        for path in HOSTILE {
+            tree.insert(path.to_string(), "x: 1\n".to_string());
+        }
+    })
+}
+
+#[test]
+fn file_names_cannot_forge_lines_of_the_report() {
+    let run = approvals(hostile_pr(), "text");
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    for line in run.stdout.lines() {
+        for forged in ["3 of 3", "<img", "@everyone", "all requirements met"] {
+            assert!(
+                !line.starts_with(forged),
+                "forged line {line:?} in\n{}",
+                run.stdout
+            );
+        }
+    }
+    for raw in ['\u{1b}', '\r', '\t'] {
+        assert!(!run.stdout.contains(raw), "{raw:?} in\n{}", run.stdout);
+    }
+    for escaped in [
+        "access/logins/main/10000004.yaml\\n3 of 3 requirements met.",
+        "```\\n<img src=x",
+        "access/\\u{1b}[1A\\u{1b}[2K\\rall requirements met\\t.yaml",
+    ] {
+        assert!(
+            run.stdout.contains(escaped),
+            "no {escaped:?} in\n{}",
+            run.stdout
+        );
+    }
+    // The last line, which the commit status quotes, is the tool's own.
+    assert_eq!(
+        run.stdout.lines().last(),
+        Some("0 of 3 requirements met; 3 missing.")
+    );
+    // JSON keeps the names exactly, for programs.
+    let run = approvals(hostile_pr(), "json");
+    let report = run.json();
+    let files: BTreeSet<&str> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, BTreeSet::from(HOSTILE));
+}
+
+// ---- the workflows ----
+
+fn workflow(name: &str) -> serde_yaml::Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(".github/workflows")
+        .join(name);
+    serde_yaml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+}
+
+fn text_of(value: &serde_yaml::Value) -> &str {
+    value.as_str().unwrap_or_default()
+}
+
+#[test]
+fn the_check_follows_the_pull_request() {
+    // CI (and so plan.yml after it) runs again when the base branch changes.
+    let ci = workflow("ci.yml");
+    let types: Vec<&str> = ci["on"]["pull_request"]["types"]
+        .as_sequence()
+        .expect("pull_request types")
+        .iter()
+        .map(text_of)
+        .collect();
+    assert_eq!(types, ["opened", "synchronize", "reopened", "edited"]);
+
+    // The newest run for a head commit sets the status, whichever workflow
+    // triggered it; a run after a review never cancels a plan.
+    let plan = workflow("plan.yml");
+    assert!(
+        plan.get("concurrency").is_none(),
+        "a workflow-level group would let a review's run cancel the plan, or keep runs apart"
+    );
+    let approvals = &plan["jobs"]["approvals"]["concurrency"];
+    assert_eq!(
+        text_of(&approvals["group"]),
+        "approvals-${{ github.event.workflow_run.head_sha }}"
+    );
+    assert_eq!(
+        approvals["cancel-in-progress"],
+        serde_yaml::Value::Bool(true)
+    );
+    let planning = &plan["jobs"]["plan"]["concurrency"];
+    let group = text_of(&planning["group"]);
+    assert!(
+        group.contains("workflow_run.head_sha") && group.contains("workflow_run.event"),
+        "{group}"
+    );
+}
+
+/// The approvals step of plan.yml, run by bash as the runner would, with
+/// the real binary against the fake GitHub and `gh` replaced by a recorder.
+#[cfg(unix)]
+struct Step {
+    log: String,
+    summary: String,
+    /// The arguments `gh api` was called with, one per line.
+    gh: String,
+}
+
+#[cfg(unix)]
+fn run_approvals_step(pr: Pr) -> Step {
+    let plan = workflow("plan.yml");
+    let step = plan["jobs"]["approvals"]["steps"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|s| text_of(&s["name"]) == "Check the approvals and set the status")
+        .expect("the approvals step");
+    let script = text_of(&step["run"]).to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let temp = dir.path();
+    std::fs::create_dir_all(temp.join("bin")).unwrap();
+    std::os::unix::fs::symlink(BIN, temp.join("bin/alma-access")).unwrap();
+    std::fs::create_dir_all(temp.join("tools")).unwrap();
+    let gh = temp.join("tools/gh");
+    std::fs::write(
+        &gh,
+        "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$RUNNER_TEMP/gh-args\"\n",
+    )
+    .unwrap();
+    std::process::Command::new("chmod")
+        .arg("+x")
+        .arg(&gh)
+        .status()
+        .unwrap();
+    let addr = serve(pr);
+    let path = format!(
+        "{}:{}",
+        temp.join("tools").display(),
+        std::env::var("PATH").unwrap()
+    );
+    let out = Command::new("bash")
+        .args([
+            "--noprofile",
+            "--norc",
+            "-e",
+            "-o",
+            "pipefail",
+            "-c",
+            &script,
+        ])
+        .env_clear()
+        .env("PATH", path)
+        .env("RUNNER_TEMP", temp)
+        .env("GITHUB_STEP_SUMMARY", temp.join("summary.md"))
+        .env("GITHUB_API_URL", format!("http://{addr}/api/v3"))
+        .env("GITHUB_TOKEN", TOKEN)
+        .env("GH_TOKEN", TOKEN)
+        .env("REPO", REPO)
+        .env("PR_NUMBER", "7")
+        .env("HEAD_SHA", HEAD)
+        .env(
+            "RUN_URL",
+            "https://github.example/nfu/access/actions/runs/1",
+        )
+        .output()
+        .unwrap();
+    let read = |name: &str| std::fs::read_to_string(temp.join(name)).unwrap_or_default();
+    let step = Step {
+        log: String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr),
+        summary: read("summary.md"),
+        gh: read("gh-args"),
+    };
+    assert!(out.status.success(), "{}", step.log);
+    for text in [&step.log, &step.summary, &step.gh] {
+        assert!(!text.contains(TOKEN), "the token leaked:\n{text}");
+    }
+    step
+}
+
+#[cfg(unix)]
+#[test]
+fn the_summary_fence_and_the_status_cannot_be_forged() {
+    let step = run_approvals_step(hostile_pr());
+    // The summary is one code block whose fence no line inside can close.
+    let lines: Vec<&str> = step.summary.lines().collect();
+    let fence = lines[0];
+    assert!(
+        fence.len() > 3 && fence.chars().all(|c| c == '`'),
+        "{fence:?}"
+    );
+    assert_eq!(lines.last(), Some(&fence));
+    for line in &lines[1..lines.len() - 1] {
+        let run = line.chars().take_while(|c| *c == '`').count();
+        assert!(
+            run < fence.len(),
+            "{line:?} closes the fence in\n{}",
+            step.summary
+        );
+    }
+    assert!(
+        step.summary.contains("```\\n<img src=x"),
+        "{}",
+        step.summary
+    );
+    // The status quotes the tool's summary line, not a forged one.
+    assert!(step.gh.contains("state=failure\n"), "{}", step.gh);
+    assert!(
+        step.gh
+            .contains("description=0 of 3 requirements met; 3 missing.\n"),
+        "{}",
+        step.gh
+    );
+    assert!(step.gh.contains("context=alma-access/approvals\n"));
+    // In the log, workflow commands are stopped around the report.
+    let stop = step
+        .log
+        .lines()
+        .find_map(|l| l.strip_prefix("::stop-commands::"))
+        .expect("commands stopped");
+    assert!(step.log.contains(&format!("::{stop}::")), "{}", step.log);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_blocked_pull_request_fails_the_status() {
+    let mut pr = Pr::new("requester", plain_edit)
+        .approve("liaison-main")
+        .approve("boss-main");
+    pr.base_ref = "evil".to_string();
+    let step = run_approvals_step(pr);
+    assert!(step.gh.contains("state=failure\n"), "{}", step.gh);
+    assert!(
+        step.gh.contains(
+            "description=Blocked: approvals are checked only for pull requests into the default branch.\n"
+        ),
+        "{}",
+        step.gh
+    );
+    assert!(
+        step.summary
+            .contains("BLOCKED: pull request #7 merges into `evil`")
+    );
 }
 
 // ---- beyond the acceptance list ----

@@ -1,9 +1,11 @@
 //! `alma-access approvals`: checks that a pull request has the approvals
-//! its changes need (rules A1-A4) and prints each requirement with whether
+//! its changes need (rules A1-A5) and prints each requirement with whether
 //! it is met. Reads the pull request from the GitHub API (`--repo --pr`,
 //! token from `GITHUB_TOKEN`), or from local git revisions and a reviews
 //! file (`--base --head --reviews --author`). Exit codes: 0 every
-//! requirement met, 1 one is not (or GitHub could not be read), 2 usage.
+//! requirement met, 1 one is not, the pull request is not into the default
+//! branch, or GitHub could not be read; 2 usage. Errors are printed escaped,
+//! as the report is: they may quote file names from the pull request.
 
 use std::path::PathBuf;
 
@@ -68,7 +70,7 @@ pub fn run(args: Args) -> u8 {
     let report = match report {
         Ok(report) => report,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", render::printable(&e.to_string()));
             return match e {
                 Error::Usage(_) => EXIT_USAGE,
                 Error::Failed(_) => EXIT_FAILURE,

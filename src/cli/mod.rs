@@ -43,7 +43,7 @@ pub enum Command {
     Explain(explain::Args),
     /// Serve an emulated Alma Users API from a JSON state file.
     Emulator(emulator::Args),
-    /// Check that a pull request has the approvals its changes need (rules A1-A4).
+    /// Check that a pull request has the approvals its changes need (rules A1-A5).
     Approvals(approvals::Args),
     /// Generate .github/CODEOWNERS from units.yaml and the systems group, or check it is fresh.
     Codeowners(codeowners::Args),

@@ -7,7 +7,7 @@
 //!
 //! CODEOWNERS only routes review requests and can express ownership by
 //! path alone; the `approvals` check enforces the content rules (the
-//! manager, the systems group for sensitive logins, A2 and A4).
+//! manager, the systems group for sensitive logins, A2, A4 and A5).
 
 use std::path::Path;
 

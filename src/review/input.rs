@@ -95,8 +95,13 @@ pub struct PullRequest {
     pub author: String,
     /// The latest commit: approvals count only on it (A4).
     pub head_sha: String,
-    /// Where the base versions of files and the tables are read.
+    /// Where the base versions of files and the tables are read: the merge
+    /// base of the default branch (or the given base) and the head (A5).
     pub base_sha: String,
+    /// The branch the pull request merges into (`None` without GitHub).
+    pub base_branch: Option<String>,
+    /// The repository's default branch (`None` without GitHub).
+    pub default_branch: Option<String>,
     pub files: Vec<ChangedFile>,
     pub reviews: Vec<Review>,
 }

@@ -93,6 +93,8 @@ impl LocalSource {
             author: author.to_string(),
             head_sha: head_id.to_string(),
             base_sha: from.to_string(),
+            base_branch: None,
+            default_branch: None,
             files,
             reviews,
         })

@@ -2,6 +2,14 @@
 //! requirement (file, requirement, status, who approved or why not), then
 //! why each one is needed and a one-line summary; or the report as JSON with
 //! `satisfied`, `met` and `total` added. Output is deterministic.
+//!
+//! File names, handles, branch names and reasons built from file content
+//! come from the pull request. In the text every such value goes through
+//! [`printable`]: control characters (newlines, carriage returns, tabs,
+//! ANSI escapes) and invisible or line-breaking Unicode are written as
+//! escapes, so no value can start a line of its own. The last line is
+//! always one of the tool's fixed summaries ([`summary`]), which is what a
+//! commit status may quote.
 
 use std::fmt::Write;
 
@@ -9,9 +17,18 @@ use serde::Serialize;
 
 use super::{Report, Requirement};
 
+/// The last line of the text when the pull request is blocked.
+pub const BLOCKED_SUMMARY: &str =
+    "Blocked: approvals are checked only for pull requests into the default branch.";
+/// The last line of the text when no file needs an approval.
+pub const NOTHING_SUMMARY: &str = "No file in this change needs an approval.";
+
 /// The report as a table followed by the reasons and a summary.
 pub fn text(report: &Report) -> String {
     let mut out = String::new();
+    if let Some(blocked) = &report.blocked {
+        let _ = writeln!(out, "BLOCKED: {}\n", printable(blocked));
+    }
     let pr = report.pull_request.map_or_else(
         || "the change".to_string(),
         |n| format!("pull request #{n}"),
@@ -19,65 +36,74 @@ pub fn text(report: &Report) -> String {
     let _ = writeln!(
         out,
         "Approvals for {pr} by @{}, head {} ({} file{} changed)\n",
-        report.author,
-        short(&report.head_sha),
+        printable(&report.author),
+        printable(short(&report.head_sha)),
         report.files.len(),
         if report.files.len() == 1 { "" } else { "s" }
     );
-    if report.requirements.is_empty() {
-        out.push_str("No file in this change needs an approval.\n");
-        return out;
-    }
-    let header = ["FILE", "REQUIREMENT", "STATUS", "APPROVED BY / WHY NOT"];
-    let rows: Vec<[String; 4]> = report
-        .requirements
-        .iter()
-        .map(|r| {
-            [
-                r.file.clone(),
-                r.who.to_string(),
-                if r.is_met() { "met" } else { "MISSING" }.to_string(),
-                detail(r),
-            ]
-        })
-        .collect();
-    let mut widths = header.map(str::len);
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
+    if !report.requirements.is_empty() {
+        table(&mut out, &report.requirements);
+        out.push_str("\nWhy:\n");
+        for r in &report.requirements {
+            let why = format!("{} | {}: {}", r.file, r.who, r.reason);
+            let _ = writeln!(out, "  {}", printable(&why));
         }
+        out.push('\n');
     }
-    let line = |cells: [&str; 4]| {
-        let mut s = String::new();
-        for (i, cell) in cells.iter().enumerate() {
-            if i == 3 {
-                s.push_str(cell);
-            } else {
-                let _ = write!(s, "{cell:<width$}  ", width = widths[i]);
-            }
-        }
-        s.trim_end().to_string()
-    };
-    let _ = writeln!(out, "{}", line(header));
-    for row in &rows {
-        let _ = writeln!(out, "{}", line([&row[0], &row[1], &row[2], &row[3]]));
-    }
-    out.push_str("\nWhy:\n");
-    for r in &report.requirements {
-        let _ = writeln!(out, "  {} | {}: {}", r.file, r.who, r.reason);
+    let _ = writeln!(out, "{}", summary(report));
+    out
+}
+
+/// The one-line summary: fixed text and numbers only, never a value from the pull request.
+pub fn summary(report: &Report) -> String {
+    if report.blocked.is_some() {
+        return BLOCKED_SUMMARY.to_string();
     }
     let (met, total) = report.tally();
-    let _ = writeln!(
-        out,
-        "\n{met} of {total} requirement{} met{}",
+    if total == 0 {
+        return NOTHING_SUMMARY.to_string();
+    }
+    format!(
+        "{met} of {total} requirement{} met{}",
         if total == 1 { "" } else { "s" },
         if met == total {
             ".".to_string()
         } else {
             format!("; {} missing.", total - met)
         }
-    );
-    out
+    )
+}
+
+fn table(out: &mut String, requirements: &[Requirement]) {
+    let header = ["FILE", "REQUIREMENT", "STATUS", "APPROVED BY / WHY NOT"].map(String::from);
+    let rows: Vec<[String; 4]> = requirements
+        .iter()
+        .map(|r| {
+            [
+                printable(&r.file),
+                printable(&r.who.to_string()),
+                if r.is_met() { "met" } else { "MISSING" }.to_string(),
+                printable(&detail(r)),
+            ]
+        })
+        .collect();
+    let mut widths = [0; 4];
+    for row in std::iter::once(&header).chain(&rows) {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    for row in std::iter::once(&header).chain(&rows) {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            if i == 3 {
+                line.push_str(cell);
+            } else {
+                let _ = write!(line, "{cell:<width$}  ", width = widths[i]);
+            }
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
 }
 
 /// Who approved, or what is missing and which approvals do not count.
@@ -96,6 +122,9 @@ fn detail(r: &Requirement) -> String {
     for e in &r.excluded {
         parts.push(format!("@{} does not count: {}", e.handle, e.why));
     }
+    if let Some(note) = r.unmeetable.as_ref().filter(|_| !r.is_met()) {
+        parts.push(note.clone());
+    }
     parts.join("; ")
 }
 
@@ -107,7 +136,45 @@ fn handles(list: &[String]) -> String {
 }
 
 fn short(sha: &str) -> &str {
-    &sha[..sha.len().min(7)]
+    match sha.char_indices().nth(7) {
+        Some((i, _)) => &sha[..i],
+        None => sha,
+    }
+}
+
+/// `text` with every character that could break a line, rewrite the
+/// terminal or hide itself written as an escape (`\n`, `\r`, `\t`, `\\`,
+/// `\u{1b}`), so it stays on one line and shows what it holds.
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() || is_invisible(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Format characters that break lines, reorder text or take no space.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00ad}'
+            | '\u{061c}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{feff}'
+    )
 }
 
 #[derive(Serialize)]
@@ -129,4 +196,21 @@ pub fn json(report: &Report) -> String {
         report,
     })
     .expect("reports serialize")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(printable("a\nb\r\tc"), "a\\nb\\r\\tc");
+        assert_eq!(printable("\u{1b}[2J"), "\\u{1b}[2J");
+        assert_eq!(
+            printable("x\u{202e}y\u{2028}z\u{85}"),
+            "x\\u{202e}y\\u{2028}z\\u{85}"
+        );
+        assert_eq!(printable("a\\nb"), "a\\\\nb");
+        assert_eq!(printable("plain `text` @x <b>"), "plain `text` @x <b>");
+    }
 }

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::*;
-use crate::review::input::{ChangedFile, ReviewState, Table};
+use crate::review::input::{ChangedFile, FileStatus, ReviewState, Table, parse_strict};
 
 const HEAD: &str = "1111111111111111111111111111111111111111";
 const OLD: &str = "2222222222222222222222222222222222222222";
@@ -206,29 +206,174 @@ fn liaisons_come_from_the_base_units_table() {
 }
 
 #[test]
-fn a_new_manager_signs_off_a_manager_change() {
+fn a_manager_change_needs_the_current_and_the_new_manager() {
     let base = login(PLAIN);
     let head = base.replace("manager: boss-main", "manager: new-boss");
     let change = modified(PLAIN, &base, &head);
-    let reqs = run(
-        std::slice::from_ref(&change),
-        "someone",
-        &[approve("liaison-main", HEAD), approve("boss-main", HEAD)],
+    let check = |reviews: &[Review]| run(std::slice::from_ref(&change), "someone", reviews);
+    // The new manager alone: the current manager has not signed off (A1).
+    let reqs = check(&[approve("liaison-main", HEAD), approve("new-boss", HEAD)]);
+    assert_eq!(
+        summary(&reqs),
+        [
+            ("liaison of main".to_string(), true),
+            ("current manager @boss-main".to_string(), false),
+            ("manager @new-boss".to_string(), true)
+        ]
     );
-    assert_eq!(reqs[1].who.to_string(), "manager @new-boss");
+    assert!(
+        reqs[1].reason.contains(
+            "the manager changes from @boss-main to @new-boss; the current manager @boss-main signs off as well as the new one"
+        ),
+        "{}",
+        reqs[1].reason
+    );
     assert!(
         reqs[1]
             .reason
-            .contains("changes from @boss-main to @new-boss")
+            .contains("a member of the systems group may stand in")
     );
-    assert!(!reqs[1].is_met());
-    assert!(reqs[1].excluded[0].why.contains("was the manager before"));
+    assert!(
+        reqs[2]
+            .reason
+            .contains("the new manager @new-boss signs off as well")
+    );
+    assert_eq!(reqs[1].excluded[0].handle, "new-boss");
+    assert!(reqs[1].excluded[0].why.contains("is the new manager"));
+    // The current manager alone: the new one has not.
+    let reqs = check(&[approve("liaison-main", HEAD), approve("boss-main", HEAD)]);
+    assert!(reqs[1].is_met() && !reqs[2].is_met(), "{reqs:#?}");
+    assert!(reqs[2].excluded[0].why.contains("is the current manager"));
+    // Both: met.
+    let both = [
+        approve("liaison-main", HEAD),
+        approve("boss-main", HEAD),
+        approve("new-boss", HEAD),
+    ];
+    assert!(check(&both).iter().all(Requirement::is_met));
+}
+
+#[test]
+fn the_systems_group_stands_in_for_a_current_manager_who_has_left() {
+    let base = login(PLAIN);
+    let head = base.replace("manager: boss-main", "manager: new-boss");
+    let change = modified(PLAIN, &base, &head);
+    let reviews = [
+        approve("liaison-main", HEAD),
+        approve("sys-admin2", HEAD),
+        approve("new-boss", HEAD),
+    ];
+    let reqs = run(&[change], "someone", &reviews);
+    assert!(reqs.iter().all(Requirement::is_met), "{reqs:#?}");
+    assert_eq!(reqs[1].met_by, ["sys-admin2"]);
+    assert!(
+        matches!(&reqs[1].who, Approver::CurrentManager { handle, stand_ins }
+            if handle == "boss-main" && stand_ins == &["sys-admin1", "sys-admin2"])
+    );
+}
+
+/// The systems login of the `systems` unit, whose only liaison (sys-admin1) is also in the systems group.
+const SYSTEMS_LOGIN: &str = "logins/systems/10000006.yaml";
+
+fn edited_systems_login() -> Change {
+    let text = login(SYSTEMS_LOGIN);
+    modified(SYSTEMS_LOGIN, &text, &format!("{text}notes: x\n"))
+}
+
+#[test]
+fn four_eyes_one_person_meets_one_requirement_of_a_file() {
     let reqs = run(
-        &[change],
+        &[edited_systems_login()],
         "someone",
-        &[approve("liaison-main", HEAD), approve("new-boss", HEAD)],
+        &[approve("sys-admin1", HEAD), approve("boss-sys", HEAD)],
     );
-    assert!(reqs.iter().all(Requirement::is_met));
+    assert_eq!(
+        summary(&reqs),
+        [
+            ("liaison of systems".to_string(), true),
+            ("manager @boss-sys".to_string(), true),
+            ("systems group".to_string(), false)
+        ]
+    );
+    assert_eq!(reqs[0].met_by, ["sys-admin1"]);
+    assert_eq!(
+        reqs[2].excluded,
+        [Excluded {
+            handle: "sys-admin1".into(),
+            why: "already meets liaison of systems for this file; four eyes (A5) need a different person"
+                .into()
+        }]
+    );
+    // Somebody can still meet it: no note that it never can.
+    assert_eq!(reqs[2].unmeetable, None);
+    let reqs = run(
+        &[edited_systems_login()],
+        "someone",
+        &[
+            approve("sys-admin1", HEAD),
+            approve("boss-sys", HEAD),
+            approve("sys-admin2", HEAD),
+        ],
+    );
+    assert!(reqs.iter().all(Requirement::is_met), "{reqs:#?}");
+    assert_eq!(reqs[2].met_by, ["sys-admin2"]);
+}
+
+#[test]
+fn four_eyes_does_not_depend_on_the_order_of_approvals() {
+    // sys-admin1 can meet the liaison or the systems requirement, sys-admin2
+    // only the systems one: whoever approves first, both are met.
+    let a = [approve("sys-admin1", HEAD), approve("sys-admin2", HEAD)];
+    let b = [approve("sys-admin2", HEAD), approve("sys-admin1", HEAD)];
+    for reviews in [&a[..], &b[..]] {
+        let mut reviews = reviews.to_vec();
+        reviews.push(approve("boss-sys", HEAD));
+        let reqs = run(&[edited_systems_login()], "someone", &reviews);
+        assert!(reqs.iter().all(Requirement::is_met), "{reqs:#?}");
+        assert_eq!(reqs[0].met_by, ["sys-admin1"]);
+        assert_eq!(reqs[2].met_by, ["sys-admin2"]);
+    }
+}
+
+#[test]
+fn four_eyes_says_when_distinct_people_can_never_meet_a_file() {
+    // sys-admin2 opens it: sys-admin1 is the only liaison and the only other systems member.
+    let reqs = run(
+        &[edited_systems_login()],
+        "sys-admin2",
+        &[approve("sys-admin1", HEAD), approve("boss-sys", HEAD)],
+    );
+    assert!(!reqs[2].is_met());
+    let note = reqs[2].unmeetable.as_deref().expect("an A5 note");
+    assert_eq!(
+        note,
+        "four eyes (A5): liaison of systems and systems group of this file need 2 different people, but only @sys-admin1 may approve them; add another liaison of systems to units.yaml or another member to approver_groups.systems in institution.yaml on the default branch"
+    );
+    assert_eq!(reqs[0].unmeetable, None, "met requirements carry no note");
+    // A requirement that nobody at all can meet is not a four-eyes case.
+    let reqs = run(&[edited_plain()], "boss-main", &[]);
+    assert!(reqs.iter().all(|r| r.unmeetable.is_none()), "{reqs:#?}");
+}
+
+#[test]
+fn four_eyes_counts_the_liaison_who_is_also_the_manager_once() {
+    let base = login(PLAIN).replace("manager: boss-main", "manager: liaison-main");
+    let change = modified(PLAIN, &base, &base.replace("2027-11-01", "2027-12-01"));
+    let reqs = run(&[change], "someone", &[approve("liaison-main", HEAD)]);
+    assert_eq!(
+        summary(&reqs),
+        [
+            ("liaison of main".to_string(), true),
+            ("manager @liaison-main".to_string(), false)
+        ]
+    );
+    assert!(
+        reqs[1]
+            .unmeetable
+            .as_deref()
+            .is_some_and(|n| n.contains("add another liaison of main to units.yaml")),
+        "{reqs:#?}"
+    );
 }
 
 #[test]

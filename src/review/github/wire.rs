@@ -52,6 +52,31 @@ pub(super) struct WireUser {
 #[derive(Deserialize)]
 pub(super) struct WireRef {
     pub(super) sha: String,
+    /// The branch name (on the base: the branch the pull request merges into).
+    #[serde(default, rename = "ref")]
+    pub(super) branch: Option<String>,
+}
+
+/// `GET /repos/{owner}/{repo}`.
+#[derive(Deserialize)]
+pub(super) struct WireRepo {
+    pub(super) default_branch: String,
+}
+
+#[derive(Deserialize)]
+pub(super) struct WireCommit {
+    pub(super) sha: String,
+}
+
+/// `GET /repos/{owner}/{repo}/compare/{base}...{head}`.
+#[derive(Deserialize)]
+pub(super) struct WireCompare {
+    pub(super) merge_base_commit: WireCommit,
+}
+
+/// A full commit id (SHA-1 or SHA-256), as GitHub gives them.
+pub(super) fn is_commit_id(text: &str) -> bool {
+    matches!(text.len(), 40 | 64) && text.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 #[derive(Deserialize)]
@@ -131,5 +156,13 @@ mod tests {
             "access/logins/main/1.yaml"
         );
         assert_eq!(encode_path("a b/c#d?e"), "a%20b/c%23d%3Fe");
+    }
+
+    #[test]
+    fn commit_ids_are_full_hex() {
+        assert!(is_commit_id(&"a".repeat(40)));
+        assert!(is_commit_id(&"0".repeat(64)));
+        assert!(!is_commit_id("abc1234"));
+        assert!(!is_commit_id(&format!("{}/", "a".repeat(39))));
     }
 }
