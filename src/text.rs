@@ -13,21 +13,30 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-/// Whether a character must not reach a reader as itself.
+/// Whether a character must not reach a reader as itself: control
+/// characters, and format characters that break lines, reorder text
+/// (bidirectional overrides) or take no space.
 fn unsafe_char(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
-            '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{061c}'
+            '\u{00ad}'
+                | '\u{061c}'
+                | '\u{180e}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{feff}'
         )
-        || ('\u{202a}'..='\u{202e}').contains(&c)
-        || ('\u{2066}'..='\u{2069}').contains(&c)
 }
 
-/// `text` as one line: control characters (line breaks, tabs, terminal
-/// escapes) and bidirectional overrides are written as escapes.
+/// `text` as one line that shows what it holds: control characters (line
+/// breaks, tabs, terminal escapes) and invisible or reordering characters
+/// are written as escapes (`\n`, `\r`, `\t`, `\u{1b}`), and a backslash
+/// as `\\`, so an escape shown is never mistaken for one written.
 pub fn line(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(unsafe_char) {
+    if !text.chars().any(|c| c == '\\' || unsafe_char(c)) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -36,6 +45,7 @@ pub fn line(text: &str) -> Cow<'_, str> {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
+            '\\' => out.push_str("\\\\"),
             c if unsafe_char(c) => {
                 let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
             }
@@ -95,6 +105,8 @@ mod tests {
         assert_eq!(line("\u{1b}[31mred"), "\\u{1b}[31mred");
         assert_eq!(line("abc\u{202e}fed"), "abc\\u{202e}fed");
         assert_eq!(line("a\u{2028}b"), "a\\u{2028}b");
+        assert_eq!(line("a\\nb"), "a\\\\nb");
+        assert_eq!(line("zero\u{200b}width"), "zero\\u{200b}width");
     }
 
     #[test]

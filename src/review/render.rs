@@ -142,39 +142,9 @@ fn short(sha: &str) -> &str {
     }
 }
 
-/// `text` with every character that could break a line, rewrite the
-/// terminal or hide itself written as an escape (`\n`, `\r`, `\t`, `\\`,
-/// `\u{1b}`), so it stays on one line and shows what it holds.
+/// `text` on one line, showing what it holds: [`crate::text::line`].
 pub fn printable(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\\' => out.push_str("\\\\"),
-            c if c.is_control() || is_invisible(c) => {
-                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Format characters that break lines, reorder text or take no space.
-fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00ad}'
-            | '\u{061c}'
-            | '\u{180e}'
-            | '\u{200b}'..='\u{200f}'
-            | '\u{2028}'..='\u{202e}'
-            | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{feff}'
-    )
+    crate::text::line(text).into_owned()
 }
 
 #[derive(Serialize)]
