@@ -63,7 +63,12 @@ fn sample() -> PathBuf {
 
 /// A synthetic access folder at `dir`, validated.
 fn synthetic(dir: &Path) -> AccessRepo {
-    alma_access::synth::institution(&sample(), dir, LOGINS).unwrap();
+    synthetic_of(dir, LOGINS)
+}
+
+/// A synthetic institution of `logins` logins.
+fn synthetic_of(dir: &Path, logins: usize) -> AccessRepo {
+    alma_access::synth::institution(&sample(), dir, logins).unwrap();
     let (_, outcome) = alma_access::validate::validate_dir(dir, today());
     outcome.repo.expect("the synthetic institution validates")
 }
@@ -418,7 +423,7 @@ fn prove(
     assert_eq!(before.users.len(), after.users.len(), "{name}: users");
     // Every login in production but the two left waiting for an account, and a few patrons.
     assert!(
-        before.users.len() > LOGINS * 9 / 10,
+        before.users.len() > repo.logins.len() * 9 / 10,
         "{name}: {} users",
         before.users.len()
     );
@@ -589,14 +594,33 @@ fn text(out: &Output) -> (String, String) {
     )
 }
 
-/// Plans through the client at 500 requests/s and saves the plan as `plan --out` would.
+/// Commits the access folder under `dir` (a new git repository), as a
+/// reviewed checkout; returns the commit.
+fn commit_checkout(dir: &Path) -> String {
+    let git = git2::Repository::init(dir).unwrap();
+    let mut index = git.index().unwrap();
+    index
+        .add_all(["access"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    index.write().unwrap();
+    let tree = git.find_tree(index.write_tree().unwrap()).unwrap();
+    let sig = git2::Signature::now("Systems", "lts@example.edu").unwrap();
+    git.commit(Some("HEAD"), &sig, &sig, "access", &tree, &[])
+        .unwrap()
+        .to_string()
+}
+
+/// Commits the checkout, plans it through the client at 500 requests/s and
+/// saves the plan as `plan --out` would.
 fn save_plan(repo: &AccessRepo, alma: &Alma, path: &Path) -> Plan {
     let clients = BTreeMap::from([(
         ENV.to_string(),
         client(alma.base_url(), Duration::from_secs(10)),
     )]);
+    let mut request = request(repo);
+    request.commit = Some(commit_checkout(path.parent().unwrap()));
     let plan = runtime()
-        .block_on(reconcile::plan(&clients, &request(repo)))
+        .block_on(reconcile::plan(&clients, &request))
         .unwrap();
     assert!(plan.errors.is_empty() && plan.safety.is_empty());
     let saved = SavedPlan {
@@ -608,15 +632,17 @@ fn save_plan(repo: &AccessRepo, alma: &Alma, path: &Path) -> Plan {
 }
 
 /// `alma-access apply --confirm` is killed (SIGKILL) once Alma has taken a
-/// few writes; the lock it leaves is reported as stale, never taken over;
-/// once removed, the same saved plan is applied again: what the killed run
-/// wrote is skipped by the compare-and-swap, the rest is written.
+/// few writes. The same saved plan is then refused: what the killed run
+/// wrote makes it stale. A fresh apply reports the lock the killed run left
+/// as stale, never taking it over; once the lock is removed, a fresh plan
+/// applies exactly the rest.
 #[test]
 fn an_apply_killed_mid_way_then_run_again_loses_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let access = dir.path().join("access");
-    let repo = synthetic(&access);
-    let before = seeded(&repo, 24);
+    // Small enough to plan it four times through the client at 25 requests/s.
+    let repo = synthetic_of(&access, 300);
+    let before = seeded(&repo, 8);
     let state_file = dir.path().join("alma.json");
     before.save(&state_file).unwrap();
     let alma = Alma::serve(&state_file);
@@ -661,7 +687,19 @@ fn an_apply_killed_mid_way_then_run_again_loses_nothing() {
         holder.contains(&format!("\"pid\":{}", child.id())),
         "{holder}"
     );
+    // The saved plan no longer shows what Alma holds: it is refused.
     let out = alma_access(dir.path(), &apply).output().unwrap();
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("is not what a fresh plan of its commit shows"),
+        "a saved plan Alma has moved past is refused:\n{stderr}"
+    );
+    assert_eq!(alma.stats().writes, killed_writes);
+
+    // A fresh apply finds the stale lock, reports it and writes nothing.
+    let fresh = ["apply", "--env", ENV, "--confirm"];
+    let out = alma_access(dir.path(), &fresh).output().unwrap();
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
     assert!(
@@ -679,22 +717,17 @@ fn an_apply_killed_mid_way_then_run_again_loses_nothing() {
         "a stale lock is never taken over"
     );
 
+    // Once the lock is removed, a fresh plan applies exactly the rest.
     std::fs::remove_file(&lock).unwrap();
-    let out = alma_access(dir.path(), &apply).output().unwrap();
+    let out = alma_access(dir.path(), &fresh).output().unwrap();
     let (stdout, stderr) = text(&out);
-    let skipped = stdout.matches("Skipped production").count();
-    assert_eq!(
-        skipped, killed_writes as usize,
-        "what the killed run wrote is skipped, not written twice:\n{stdout}\n{stderr}"
-    );
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
     assert!(
-        stdout.contains(&format!("Applied: {} user(s)", changed.len() - skipped)),
-        "the rest is written:\n{stdout}"
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "skipped users fail the run:\n{stdout}"
+        stdout.contains(&format!(
+            "Applied: {} user(s)",
+            changed.len() - killed_writes as usize
+        )),
+        "what the killed run wrote is not written twice; the rest is written:\n{stdout}"
     );
     assert!(!lock.exists(), "a finished apply releases its lock");
 
@@ -715,8 +748,8 @@ fn an_apply_killed_mid_way_then_run_again_loses_nothing() {
         unfinished.len()
     );
     eprintln!(
-        "killed mid-apply: {} changes; killed after {killed_writes} write(s); the stale lock refused a run; \
-         the rerun skipped {skipped} and applied the rest; {writes} writes, {starts} started, {} unfinished",
+        "killed mid-apply: {} changes; killed after {killed_writes} write(s); the saved plan was refused \
+         and the stale lock refused a run; a fresh plan applied the rest; {writes} writes, {starts} started, {} unfinished",
         changed.len(),
         unfinished.len()
     );

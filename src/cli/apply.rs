@@ -27,7 +27,7 @@ pub struct Args {
     /// Apply what this saved plan (from `plan --out`) shows: it is planned
     /// again at its commit, with its environments and scope, and applied only
     /// if the fresh plan is the same.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["environments", "only", "changed_since"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["only", "changed_since"])]
     pub plan: Option<PathBuf>,
     /// Write to Alma. Without it, apply only shows what it would do. Takes
     /// the apply lock (`apply.lock` beside the audit log) for the run.
@@ -68,6 +68,17 @@ pub fn run(args: Args) -> u8 {
             }
         },
     };
+    if let Some((path, plan)) = &saved
+        && !args.scope.environments.is_empty()
+        && args.scope.environments != plan.environments
+    {
+        eprintln!(
+            "error: {} covers {}; give no --env, or the same ones",
+            path.display(),
+            plan.environments.join(", ")
+        );
+        return EXIT_USAGE;
+    }
     let selection = saved.as_ref().map_or(args.scope.clone(), |(_, plan)| {
         scope::selection_of(plan, &args.scope)
     });

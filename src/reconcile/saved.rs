@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use super::plan::{Change, FORMAT, Plan, SavedPlan, UserStatus};
+use super::plan::{ChangeKind, FORMAT, Plan, SavedPlan, UserStatus};
 use crate::alma::Role;
 
 /// Why a saved plan cannot be applied.
@@ -123,8 +123,15 @@ pub fn read(path: &Path, commit: Option<&str>, confirm: bool) -> Result<Plan, Sa
     Ok(saved.plan)
 }
 
-/// What apply compares per user.
-type Shown<'a> = (UserStatus, &'a [Change], &'a [Role], Option<&'a str>);
+/// What apply compares per user: what is written and what it is written
+/// over. Reasons are left out: they name files by the path the access
+/// folder was given as, and they change nothing that is written.
+type Shown<'a> = (
+    UserStatus,
+    Vec<(&'a ChangeKind, &'a Role)>,
+    &'a [Role],
+    Option<&'a str>,
+);
 
 /// Each user of a plan, by environment and lower-cased primary id.
 fn shown(plan: &Plan) -> BTreeMap<(String, String), Shown<'_>> {
@@ -132,12 +139,8 @@ fn shown(plan: &Plan) -> BTreeMap<(String, String), Shown<'_>> {
         .iter()
         .map(|u| {
             let key = (u.environment.clone(), u.primary_id.to_lowercase());
-            let value = (
-                u.status,
-                &u.changes[..],
-                &u.after[..],
-                u.fingerprint.as_deref(),
-            );
+            let changes = u.changes.iter().map(|c| (&c.kind, &c.role)).collect();
+            let value = (u.status, changes, &u.after[..], u.fingerprint.as_deref());
             (key, value)
         })
         .collect()
