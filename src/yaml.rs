@@ -3,8 +3,10 @@
 //!
 //! Access files are written by hand and reviewed in pull requests, so this
 //! reader is deliberately strict: one document per file, no anchors or
-//! aliases (which also rules out "billion laughs" alias bombs), no custom
-//! tags, no duplicate keys, bounded nesting. Scalars resolve by the YAML 1.2
+//! aliases (which also rules out "billion laughs" alias bombs), no tags at
+//! all (neither custom `!name` nor core `!!str`, `!<tag:...>`: what a value
+//! is must be plain from the text, and a quoted value is already a string),
+//! no duplicate keys, bounded nesting. Scalars resolve by the YAML 1.2
 //! core schema, so `2026-09-01` stays a string and `80012345` is an integer
 //! (the schema then asks for quotes). Everything downstream (schema
 //! checking, typed conversion, policy rules) works from this tree.
@@ -169,7 +171,7 @@ pub enum Problem {
     },
     /// An alias (`*name`) was used.
     Alias { span: Span },
-    /// A tag other than the core `!!str`, `!!int`, ... was used.
+    /// A tag (`!name`, `!!str`, `!<tag:yaml.org,2002:int>`, ...) was used.
     Tag { tag: String, span: Span },
     /// A mapping key that is not a plain string (a list, a mapping, null).
     ComplexKey { span: Span },
@@ -306,16 +308,18 @@ fn build(text: &str, problems: &mut Vec<Problem>) -> Result<Option<Node>, Proble
                 continue;
             }
             Event::Alias(_) => return Err(Problem::Alias { span }),
-            Event::Scalar(text, style, _anchor, tag) => {
-                let value = resolve_scalar(&text, style, tag.as_deref(), span)?;
-                Node { value, span }
+            Event::Scalar(_, _, _, Some(tag))
+            | Event::SequenceStart(_, Some(tag))
+            | Event::MappingStart(_, Some(tag)) => {
+                return Err(Problem::Tag {
+                    tag: shown_tag(&tag),
+                    span,
+                });
             }
-            Event::SequenceStart(_, tag) | Event::MappingStart(_, tag) if tag.is_some() => {
-                let tag = tag
-                    .map(|t| format!("{}{}", t.handle, t.suffix))
-                    .unwrap_or_default();
-                return Err(Problem::Tag { tag, span });
-            }
+            Event::Scalar(text, style, _anchor, None) => Node {
+                value: resolve_scalar(&text, style),
+                span,
+            },
             Event::SequenceStart(..) => {
                 push_frame(&mut stack, Frame::Seq(Vec::new(), span))?;
                 continue;
@@ -401,27 +405,20 @@ fn attach(
     Ok(())
 }
 
-fn resolve_scalar(
-    text: &str,
-    style: ScalarStyle,
-    tag: Option<&saphyr_parser::Tag>,
-    span: Span,
-) -> Result<Value, Problem> {
-    if let Some(tag) = tag {
-        let core = tag.handle == "!!" || tag.handle == "tag:yaml.org,2002:";
-        return match (core, tag.suffix.as_str()) {
-            (true, "str") => Ok(Value::Str(text.to_string())),
-            (true, "int" | "float" | "bool" | "null") => Ok(resolve_plain(text)),
-            _ => Err(Problem::Tag {
-                tag: format!("{}{}", tag.handle, tag.suffix),
-                span,
-            }),
-        };
+/// A tag as people write it: the core prefix shown as `!!`.
+fn shown_tag(tag: &saphyr_parser::Tag) -> String {
+    match tag.handle.as_str() {
+        "tag:yaml.org,2002:" => format!("!!{}", tag.suffix),
+        handle => format!("{handle}{}", tag.suffix),
     }
-    Ok(match style {
+}
+
+/// An untagged scalar: plain ones by the core schema, quoted and block ones as text.
+fn resolve_scalar(text: &str, style: ScalarStyle) -> Value {
+    match style {
         ScalarStyle::Plain => resolve_plain(text),
         _ => Value::Str(text.to_string()),
-    })
+    }
 }
 
 /// Resolves a plain scalar by the YAML 1.2 core schema.
@@ -629,13 +626,39 @@ mod tests {
     }
 
     #[test]
-    fn custom_tags_are_refused_but_core_str_is_honoured() {
-        assert!(matches!(
-            parse("a: !secret x\n").problems[..],
-            [Problem::Tag { .. }]
-        ));
-        let n = root("a: !!str 123\n");
-        assert_eq!(n.get("a").unwrap().value.value, Value::Str("123".into()));
+    fn every_tag_is_refused_where_it_is_written() {
+        for (text, tag, col) in [
+            ("a: !secret x\n", "!secret", 4),
+            ("a: !!str 123\n", "!!str", 4),
+            ("a: !!int \"3\"\n", "!!int", 4),
+            ("a: !!binary aGVsbG8=\n", "!!binary", 4),
+            ("a: !!null\n", "!!null", 4),
+            (
+                "a: !<tag:yaml.org,2002:str> 1\n",
+                "tag:yaml.org,2002:str",
+                4,
+            ),
+            ("a: ! x\n", "!", 4),
+            ("a:\n  b: !!map {c: 1}\n", "!!map", 6),
+            ("a: !!seq [1]\n", "!!seq", 4),
+            ("!!str k: v\n", "!!str", 1),
+            ("--- !!map\na: 1\n", "!!map", 5),
+            (
+                "%TAG !e! tag:example.com,2000:\n---\na: !e!x 1\n",
+                "tag:example.com,2000:x",
+                4,
+            ),
+        ] {
+            let doc = parse(text);
+            assert!(doc.root.is_none(), "{text:?} gave a tree");
+            match &doc.problems[..] {
+                [Problem::Tag { tag: found, span }] => {
+                    assert_eq!(found, tag, "{text:?}");
+                    assert_eq!(span.start.col, col, "{text:?}: {span:?}");
+                }
+                other => panic!("{text:?}: {other:?}"),
+            }
+        }
     }
 
     #[test]

@@ -42,7 +42,7 @@ codes! {
     YamlSyntax => ("yaml-syntax", None, "The file is not valid YAML."),
     DuplicateKey => ("duplicate-key", None, "A key appears twice in the same mapping; only the first is used."),
     YamlAlias => ("yaml-alias", None, "Anchors and aliases are not allowed in access files; write the values out."),
-    YamlTag => ("yaml-tag", None, "YAML tags (`!name`) are not allowed in access files."),
+    YamlTag => ("yaml-tag", None, "YAML tags (`!name`, `!!str`, `!<...>`) are not allowed in access files; quote a value to make it text."),
     ComplexKey => ("complex-key", None, "A mapping key must be a plain string."),
     MultipleDocuments => ("multiple-documents", None, "A file holds more than one YAML document (`---`); keep one per file."),
     TooDeep => ("too-deep", None, "Values are nested deeper than any access file needs."),

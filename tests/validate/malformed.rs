@@ -88,6 +88,32 @@ fn alias_bomb() {
 }
 
 #[test]
+fn core_tags_are_refused() {
+    let f = Fixture::minimal();
+    f.edit(
+        GUS,
+        "primary_id: \"10000007\"",
+        "primary_id: !!str 10000007",
+    );
+    expect("malformed_core_tag", Code::YamlTag, &f);
+    for tagged in [
+        "!!int 3",
+        "!!binary aGVsbG8=",
+        "!<tag:yaml.org,2002:str> x",
+        "!custom x",
+    ] {
+        let f = Fixture::minimal();
+        f.edit(GUS, "name: Gus Viewer", &format!("name: {tagged}"));
+        let report = f.validate();
+        assert!(
+            report.codes().contains(&Code::YamlTag),
+            "{tagged} was accepted:\n{}",
+            report.text
+        );
+    }
+}
+
+#[test]
 fn ten_megabyte_file() {
     let f = Fixture::minimal();
     let mut big = String::from("primary_id: \"10000009\"\nnotes: |\n");
