@@ -6,11 +6,13 @@
 //! aliases (which also rules out "billion laughs" alias bombs), no tags at
 //! all (neither custom `!name` nor core `!!str`, `!<tag:...>`: what a value
 //! is must be plain from the text, and a quoted value is already a string),
-//! no duplicate keys, bounded nesting. Scalars resolve by the YAML 1.2
-//! core schema, so `2026-09-01` stays a string and `80012345` is an integer
-//! (the schema then asks for quotes). Everything downstream (schema
-//! checking, typed conversion, policy rules) works from this tree.
+//! no duplicate keys (found with one hash lookup per key), bounded nesting.
+//! Scalars resolve by the YAML 1.2 core schema, so `2026-09-01` stays a
+//! string and `80012345` is an integer (the schema then asks for quotes).
+//! Everything downstream (schema checking, typed conversion, policy rules)
+//! works from this tree.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span as RawSpan};
@@ -210,7 +212,46 @@ pub struct Document {
 
 enum Frame {
     Seq(Vec<Node>, Span),
-    Map(Vec<Entry>, Span, Option<(String, Span)>),
+    Map(MapFrame),
+}
+
+/// A mapping being read: its entries, where it starts, the key waiting for
+/// its value, and each key's entry index (so a duplicate is found at once).
+struct MapFrame {
+    entries: Vec<Entry>,
+    start: Span,
+    pending: Option<(String, Span)>,
+    index: HashMap<String, usize>,
+}
+
+impl MapFrame {
+    fn new(start: Span) -> MapFrame {
+        MapFrame {
+            entries: Vec::new(),
+            start,
+            pending: None,
+            index: HashMap::new(),
+        }
+    }
+
+    /// Adds an entry; a key already present keeps its first value, and the
+    /// duplicate is returned as a problem.
+    fn insert(&mut self, key: String, key_span: Span, value: Node) -> Option<Problem> {
+        if let Some(&i) = self.index.get(&key) {
+            return Some(Problem::DuplicateKey {
+                key,
+                span: key_span,
+                first: self.entries[i].key_span,
+            });
+        }
+        self.index.insert(key.clone(), self.entries.len());
+        self.entries.push(Entry {
+            key,
+            key_span,
+            value,
+        });
+        None
+    }
 }
 
 /// Reads `text` as one YAML document.
@@ -325,7 +366,7 @@ fn build(text: &str, problems: &mut Vec<Problem>) -> Result<Option<Node>, Proble
                 continue;
             }
             Event::MappingStart(..) => {
-                push_frame(&mut stack, Frame::Map(Vec::new(), span, None))?;
+                push_frame(&mut stack, Frame::Map(MapFrame::new(span)))?;
                 continue;
             }
             Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
@@ -336,10 +377,10 @@ fn build(text: &str, problems: &mut Vec<Problem>) -> Result<Option<Node>, Proble
                         end: span.end,
                     },
                 },
-                Some(Frame::Map(entries, start, _)) => Node {
-                    value: Value::Map(entries),
+                Some(Frame::Map(map)) => Node {
+                    value: Value::Map(map.entries),
                     span: Span {
-                        start: start.start,
+                        start: map.start.start,
                         end: span.end,
                     },
                 },
@@ -355,7 +396,7 @@ fn build(text: &str, problems: &mut Vec<Problem>) -> Result<Option<Node>, Proble
 fn push_frame(stack: &mut Vec<Frame>, frame: Frame) -> Result<(), Problem> {
     if stack.len() >= MAX_DEPTH {
         let span = match &frame {
-            Frame::Seq(_, s) | Frame::Map(_, s, _) => *s,
+            Frame::Seq(_, s) | Frame::Map(MapFrame { start: s, .. }) => *s,
         };
         return Err(Problem::TooDeep { span });
     }
@@ -372,7 +413,7 @@ fn attach(
     match stack.last_mut() {
         None => *root = Some(node),
         Some(Frame::Seq(items, _)) => items.push(node),
-        Some(Frame::Map(entries, _, pending)) => match pending.take() {
+        Some(Frame::Map(map)) => match map.pending.take() {
             None => {
                 let key = match node.value {
                     Value::Str(s) => s,
@@ -383,23 +424,9 @@ fn attach(
                         return Err(Problem::ComplexKey { span: node.span });
                     }
                 };
-                *pending = Some((key, node.span));
+                map.pending = Some((key, node.span));
             }
-            Some((key, key_span)) => {
-                if let Some(first) = entries.iter().find(|e| e.key == key) {
-                    problems.push(Problem::DuplicateKey {
-                        key,
-                        span: key_span,
-                        first: first.key_span,
-                    });
-                } else {
-                    entries.push(Entry {
-                        key,
-                        key_span,
-                        value: node,
-                    });
-                }
-            }
+            Some((key, key_span)) => problems.extend(map.insert(key, key_span, node)),
         },
     }
     Ok(())
@@ -659,6 +686,48 @@ mod tests {
                 other => panic!("{text:?}: {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn many_keys_with_duplicates_keep_the_first_and_report_each_repeat() {
+        const KEYS: usize = 40_000;
+        let mut text = String::new();
+        for i in 0..KEYS {
+            text.push_str(&format!("k{i}: {i}\n"));
+        }
+        // Every seventh key again, twice: each repeat points at the first.
+        let repeated: Vec<usize> = (0..KEYS).step_by(7).collect();
+        for round in 0..2 {
+            for i in &repeated {
+                text.push_str(&format!("k{i}: again{round}\n"));
+            }
+        }
+        let doc = parse(&text);
+        let root = doc.root.expect("a document");
+        let Value::Map(entries) = &root.value else {
+            panic!("not a mapping")
+        };
+        assert_eq!(entries.len(), KEYS);
+        for (n, entry) in entries.iter().enumerate() {
+            assert_eq!(entry.key, format!("k{n}"));
+            assert_eq!(entry.value.value, Value::Int(n as i64));
+        }
+        assert_eq!(doc.problems.len(), 2 * repeated.len());
+        let expected = repeated.iter().chain(&repeated).enumerate();
+        for (problem, (n, i)) in doc.problems.iter().zip(expected) {
+            let Problem::DuplicateKey { key, span, first } = problem else {
+                panic!("{problem:?}")
+            };
+            assert_eq!(key, &format!("k{i}"));
+            assert_eq!(first.start.line as usize, i + 1);
+            assert_eq!(span.start.line as usize, KEYS + n + 1);
+        }
+    }
+
+    #[test]
+    fn the_same_key_in_different_mappings_is_no_duplicate() {
+        let doc = parse("a: {x: 1}\nb: {x: 2}\nc:\n  - x: 3\n  - x: 4\n");
+        assert!(doc.problems.is_empty(), "{:?}", doc.problems);
     }
 
     #[test]
