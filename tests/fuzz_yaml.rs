@@ -27,6 +27,8 @@ const WHOLE_FILE: &[Code] = &[
     Code::EmptyFile,
     Code::MissingFile,
     Code::Io,
+    Code::Symlink,
+    Code::SpecialFile,
     Code::FileTooLarge,
 ];
 

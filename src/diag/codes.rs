@@ -35,6 +35,8 @@ codes! {
     Io => ("io-error", None, "A file or folder of the access repository could not be read (missing permission, a folder where a file belongs)."),
     MissingFile => ("missing-file", None, "A file the repository must have (institution.yaml, catalog.yaml, units.yaml) is missing."),
     StrayFile => ("stray-file", None, "A file in access/ that is not part of the layout and is ignored (wrong extension or place)."),
+    Symlink => ("symlink", None, "A file or folder in the access folder (or the access folder itself) is a symbolic link; links are never followed, so it was not read. Replace the link with the file itself."),
+    SpecialFile => ("special-file", None, "An entry in the access folder is not a regular file or folder (a named pipe, socket or device); it was not opened. Remove it."),
     FileTooLarge => ("file-too-large", None, "A file is larger than any access file should be; it was not read."),
     NotUtf8 => ("not-utf8", None, "A file is not valid UTF-8 text."),
     EmptyFile => ("empty-file", None, "A file has no YAML document in it."),
