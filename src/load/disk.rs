@@ -7,6 +7,7 @@
 //! followed or read through, and a linked folder is never walked.
 
 use std::ffi::{OsStr, OsString};
+use std::fmt::Write as _;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -163,9 +164,26 @@ fn list(dir: &Path) -> io::Result<Vec<(OsString, Kind)>> {
     Ok(children)
 }
 
-/// A name as shown in diagnostics.
+/// A name as shown in diagnostics: control and bidirectional-override
+/// characters and bytes that are not UTF-8 are escaped, so a hostile file
+/// name can neither forge lines of output nor hide what it is.
 fn shown(name: &OsStr) -> String {
-    name.to_string_lossy().into_owned()
+    let mut out = String::new();
+    for chunk in name.as_encoded_bytes().utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if c.is_control()
+                || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+            {
+                out.extend(c.escape_unicode());
+            } else {
+                out.push(c);
+            }
+        }
+        for byte in chunk.invalid() {
+            let _ = write!(out, "\\x{byte:02x}");
+        }
+    }
+    out
 }
 
 /// The layout's folders, whose entries are files of the layout:
@@ -271,6 +289,21 @@ mod tests {
         assert_eq!(display_root(Path::new("access")), "access/");
         assert_eq!(display_root(Path::new("access/")), "access/");
         assert_eq!(display_root(Path::new(".")), "");
+    }
+
+    #[test]
+    fn hostile_names_are_shown_escaped() {
+        assert_eq!(shown(OsStr::new("10000001.yaml")), "10000001.yaml");
+        assert_eq!(
+            shown(OsStr::new("a\nerror: forged\u{1b}[2J.yaml")),
+            "a\\u{a}error: forged\\u{1b}[2J.yaml"
+        );
+        assert_eq!(shown(OsStr::new("x\u{202e}lmay.exe")), "x\\u{202e}lmay.exe");
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            assert_eq!(shown(OsStr::from_bytes(b"caf\xe9.yaml")), "caf\\xe9.yaml");
+        }
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! Hostile entries in an access folder, as a pull request can commit them:
 //! symbolic links (to the process environment, to a file outside, to
-//! `/dev/zero`, to a folder), named pipes, a linked access folder. Each is
-//! refused with an error naming it; nothing a link points at is read, so no
-//! secret of the environment reaches the output. The real binary runs with
+//! `/dev/zero`, to a folder), named pipes, a linked access folder, names
+//! that would forge output. Each is refused with an error naming it;
+//! nothing a link points at is read, so no secret of the environment
+//! reaches the output. The real binary runs with
 //! a memory cap and a deadline, so a regression fails here instead of
 //! hanging or exhausting the machine.
 
@@ -296,4 +297,29 @@ fn regular_files_outside_the_layout_stay_warnings() {
     let report = f.validate();
     assert_eq!(report.codes(), vec![Code::StrayFile], "{}", report.text);
     assert!(report.outcome.repo.is_some());
+}
+
+#[test]
+fn a_hostile_file_name_cannot_forge_output() {
+    let f = Fixture::minimal();
+    f.write(
+        "logins/main/x\nerror[forged]: all clear\u{1b}[2K.yaml",
+        "primary_id: \"10000009\"\n",
+    );
+    let report = f.validate();
+    assert!(
+        report
+            .text
+            .contains("x\\u{a}error[forged]: all clear\\u{1b}[2K.yaml"),
+        "{}",
+        report.text
+    );
+    assert!(
+        !report
+            .text
+            .lines()
+            .any(|l| l.starts_with("error[forged]") || l.contains('\u{1b}')),
+        "{}",
+        report.text
+    );
 }
