@@ -17,8 +17,10 @@ use std::fmt;
 
 use saphyr_parser::{Event, Parser, Span as RawSpan};
 
+mod mapping;
 mod scalar;
 
+pub use mapping::Mapping;
 use scalar::resolve_scalar;
 
 /// How deep mappings and sequences may nest before the file is refused.
@@ -86,7 +88,7 @@ pub enum Value {
     Float(f64),
     Str(String),
     Seq(Vec<Node>),
-    Map(Vec<Entry>),
+    Map(Mapping),
 }
 
 impl Value {
@@ -131,7 +133,7 @@ impl Node {
     /// Looks a mapping entry up by key.
     pub fn get(&self, key: &str) -> Option<&Entry> {
         match &self.value {
-            Value::Map(entries) => entries.iter().find(|e| e.key == key),
+            Value::Map(entries) => entries.get(key),
             _ => None,
         }
     }
@@ -143,12 +145,10 @@ impl Node {
         let mut key_span = None;
         for step in path {
             let next = match (&node.value, step) {
-                (Value::Map(entries), Step::Key(k)) => {
-                    entries.iter().find(|e| &e.key == k).map(|e| {
-                        key_span = Some(e.key_span);
-                        &e.value
-                    })
-                }
+                (Value::Map(entries), Step::Key(k)) => entries.get(k).map(|e| {
+                    key_span = Some(e.key_span);
+                    &e.value
+                }),
                 (Value::Seq(items), Step::Index(i)) => items.get(*i).inspect(|_| key_span = None),
                 _ => None,
             };
@@ -296,7 +296,7 @@ fn clamp_tree(node: &mut Node, lines: &[usize]) {
     clamp(&mut node.span, lines);
     match &mut node.value {
         Value::Seq(items) => items.iter_mut().for_each(|n| clamp_tree(n, lines)),
-        Value::Map(entries) => entries.iter_mut().for_each(|e| {
+        Value::Map(entries) => entries.entries_mut().iter_mut().for_each(|e| {
             clamp(&mut e.key_span, lines);
             clamp_tree(&mut e.value, lines);
         }),
@@ -382,7 +382,7 @@ fn build(text: &str, problems: &mut Vec<Problem>) -> Result<Option<Node>, Proble
                     },
                 },
                 Some(Frame::Map(map)) => Node {
-                    value: Value::Map(map.entries),
+                    value: Value::Map(Mapping::from_parts(map.entries, map.index)),
                     span: Span {
                         start: map.start.start,
                         end: span.end,
