@@ -3,15 +3,25 @@
 //!
 //! Access files are written by hand and reviewed in pull requests, so this
 //! reader is deliberately strict: one document per file, no anchors or
-//! aliases (which also rules out "billion laughs" alias bombs), no custom
-//! tags, no duplicate keys, bounded nesting. Scalars resolve by the YAML 1.2
-//! core schema, so `2026-09-01` stays a string and `80012345` is an integer
-//! (the schema then asks for quotes). Everything downstream (schema
-//! checking, typed conversion, policy rules) works from this tree.
+//! aliases (which also rules out "billion laughs" alias bombs), no tags at
+//! all (neither custom `!name` nor core `!!str`, `!<tag:...>`: what a value
+//! is must be plain from the text, and a quoted value is already a string),
+//! no duplicate keys (found with one hash lookup per key), bounded nesting.
+//! Scalars resolve by the YAML 1.2 core schema, so `2026-09-01` stays a
+//! string and `80012345` is an integer (the schema then asks for quotes).
+//! Everything downstream (schema checking, typed conversion, policy rules)
+//! works from this tree.
 
+use std::collections::HashMap;
 use std::fmt;
 
-use saphyr_parser::{Event, Parser, ScalarStyle, Span as RawSpan};
+use saphyr_parser::{Event, Parser, Span as RawSpan};
+
+mod mapping;
+mod scalar;
+
+pub use mapping::Mapping;
+use scalar::resolve_scalar;
 
 /// How deep mappings and sequences may nest before the file is refused.
 pub const MAX_DEPTH: usize = 64;
@@ -78,7 +88,7 @@ pub enum Value {
     Float(f64),
     Str(String),
     Seq(Vec<Node>),
-    Map(Vec<Entry>),
+    Map(Mapping),
 }
 
 impl Value {
@@ -123,7 +133,7 @@ impl Node {
     /// Looks a mapping entry up by key.
     pub fn get(&self, key: &str) -> Option<&Entry> {
         match &self.value {
-            Value::Map(entries) => entries.iter().find(|e| e.key == key),
+            Value::Map(entries) => entries.get(key),
             _ => None,
         }
     }
@@ -135,12 +145,10 @@ impl Node {
         let mut key_span = None;
         for step in path {
             let next = match (&node.value, step) {
-                (Value::Map(entries), Step::Key(k)) => {
-                    entries.iter().find(|e| &e.key == k).map(|e| {
-                        key_span = Some(e.key_span);
-                        &e.value
-                    })
-                }
+                (Value::Map(entries), Step::Key(k)) => entries.get(k).map(|e| {
+                    key_span = Some(e.key_span);
+                    &e.value
+                }),
                 (Value::Seq(items), Step::Index(i)) => items.get(*i).inspect(|_| key_span = None),
                 _ => None,
             };
@@ -169,7 +177,7 @@ pub enum Problem {
     },
     /// An alias (`*name`) was used.
     Alias { span: Span },
-    /// A tag other than the core `!!str`, `!!int`, ... was used.
+    /// A tag (`!name`, `!!str`, `!<tag:yaml.org,2002:int>`, ...) was used.
     Tag { tag: String, span: Span },
     /// A mapping key that is not a plain string (a list, a mapping, null).
     ComplexKey { span: Span },
@@ -208,7 +216,46 @@ pub struct Document {
 
 enum Frame {
     Seq(Vec<Node>, Span),
-    Map(Vec<Entry>, Span, Option<(String, Span)>),
+    Map(MapFrame),
+}
+
+/// A mapping being read: its entries, where it starts, the key waiting for
+/// its value, and each key's entry index (so a duplicate is found at once).
+struct MapFrame {
+    entries: Vec<Entry>,
+    start: Span,
+    pending: Option<(String, Span)>,
+    index: HashMap<String, usize>,
+}
+
+impl MapFrame {
+    fn new(start: Span) -> MapFrame {
+        MapFrame {
+            entries: Vec::new(),
+            start,
+            pending: None,
+            index: HashMap::new(),
+        }
+    }
+
+    /// Adds an entry; a key already present keeps its first value, and the
+    /// duplicate is returned as a problem.
+    fn insert(&mut self, key: String, key_span: Span, value: Node) -> Option<Problem> {
+        if let Some(&i) = self.index.get(&key) {
+            return Some(Problem::DuplicateKey {
+                key,
+                span: key_span,
+                first: self.entries[i].key_span,
+            });
+        }
+        self.index.insert(key.clone(), self.entries.len());
+        self.entries.push(Entry {
+            key,
+            key_span,
+            value,
+        });
+        None
+    }
 }
 
 /// Reads `text` as one YAML document.
@@ -249,7 +296,7 @@ fn clamp_tree(node: &mut Node, lines: &[usize]) {
     clamp(&mut node.span, lines);
     match &mut node.value {
         Value::Seq(items) => items.iter_mut().for_each(|n| clamp_tree(n, lines)),
-        Value::Map(entries) => entries.iter_mut().for_each(|e| {
+        Value::Map(entries) => entries.entries_mut().iter_mut().for_each(|e| {
             clamp(&mut e.key_span, lines);
             clamp_tree(&mut e.value, lines);
         }),
@@ -306,22 +353,24 @@ fn build(text: &str, problems: &mut Vec<Problem>) -> Result<Option<Node>, Proble
                 continue;
             }
             Event::Alias(_) => return Err(Problem::Alias { span }),
-            Event::Scalar(text, style, _anchor, tag) => {
-                let value = resolve_scalar(&text, style, tag.as_deref(), span)?;
-                Node { value, span }
+            Event::Scalar(_, _, _, Some(tag))
+            | Event::SequenceStart(_, Some(tag))
+            | Event::MappingStart(_, Some(tag)) => {
+                return Err(Problem::Tag {
+                    tag: shown_tag(&tag),
+                    span,
+                });
             }
-            Event::SequenceStart(_, tag) | Event::MappingStart(_, tag) if tag.is_some() => {
-                let tag = tag
-                    .map(|t| format!("{}{}", t.handle, t.suffix))
-                    .unwrap_or_default();
-                return Err(Problem::Tag { tag, span });
-            }
+            Event::Scalar(text, style, _anchor, None) => Node {
+                value: resolve_scalar(&text, style),
+                span,
+            },
             Event::SequenceStart(..) => {
                 push_frame(&mut stack, Frame::Seq(Vec::new(), span))?;
                 continue;
             }
             Event::MappingStart(..) => {
-                push_frame(&mut stack, Frame::Map(Vec::new(), span, None))?;
+                push_frame(&mut stack, Frame::Map(MapFrame::new(span)))?;
                 continue;
             }
             Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
@@ -332,10 +381,10 @@ fn build(text: &str, problems: &mut Vec<Problem>) -> Result<Option<Node>, Proble
                         end: span.end,
                     },
                 },
-                Some(Frame::Map(entries, start, _)) => Node {
-                    value: Value::Map(entries),
+                Some(Frame::Map(map)) => Node {
+                    value: Value::Map(Mapping::from_parts(map.entries, map.index)),
                     span: Span {
-                        start: start.start,
+                        start: map.start.start,
                         end: span.end,
                     },
                 },
@@ -351,7 +400,7 @@ fn build(text: &str, problems: &mut Vec<Problem>) -> Result<Option<Node>, Proble
 fn push_frame(stack: &mut Vec<Frame>, frame: Frame) -> Result<(), Problem> {
     if stack.len() >= MAX_DEPTH {
         let span = match &frame {
-            Frame::Seq(_, s) | Frame::Map(_, s, _) => *s,
+            Frame::Seq(_, s) | Frame::Map(MapFrame { start: s, .. }) => *s,
         };
         return Err(Problem::TooDeep { span });
     }
@@ -368,7 +417,7 @@ fn attach(
     match stack.last_mut() {
         None => *root = Some(node),
         Some(Frame::Seq(items, _)) => items.push(node),
-        Some(Frame::Map(entries, _, pending)) => match pending.take() {
+        Some(Frame::Map(map)) => match map.pending.take() {
             None => {
                 let key = match node.value {
                     Value::Str(s) => s,
@@ -379,105 +428,20 @@ fn attach(
                         return Err(Problem::ComplexKey { span: node.span });
                     }
                 };
-                *pending = Some((key, node.span));
+                map.pending = Some((key, node.span));
             }
-            Some((key, key_span)) => {
-                if let Some(first) = entries.iter().find(|e| e.key == key) {
-                    problems.push(Problem::DuplicateKey {
-                        key,
-                        span: key_span,
-                        first: first.key_span,
-                    });
-                } else {
-                    entries.push(Entry {
-                        key,
-                        key_span,
-                        value: node,
-                    });
-                }
-            }
+            Some((key, key_span)) => problems.extend(map.insert(key, key_span, node)),
         },
     }
     Ok(())
 }
 
-fn resolve_scalar(
-    text: &str,
-    style: ScalarStyle,
-    tag: Option<&saphyr_parser::Tag>,
-    span: Span,
-) -> Result<Value, Problem> {
-    if let Some(tag) = tag {
-        let core = tag.handle == "!!" || tag.handle == "tag:yaml.org,2002:";
-        return match (core, tag.suffix.as_str()) {
-            (true, "str") => Ok(Value::Str(text.to_string())),
-            (true, "int" | "float" | "bool" | "null") => Ok(resolve_plain(text)),
-            _ => Err(Problem::Tag {
-                tag: format!("{}{}", tag.handle, tag.suffix),
-                span,
-            }),
-        };
+/// A tag as people write it: the core prefix shown as `!!`.
+fn shown_tag(tag: &saphyr_parser::Tag) -> String {
+    match tag.handle.as_str() {
+        "tag:yaml.org,2002:" => format!("!!{}", tag.suffix),
+        handle => format!("{handle}{}", tag.suffix),
     }
-    Ok(match style {
-        ScalarStyle::Plain => resolve_plain(text),
-        _ => Value::Str(text.to_string()),
-    })
-}
-
-/// Resolves a plain scalar by the YAML 1.2 core schema.
-fn resolve_plain(text: &str) -> Value {
-    match text {
-        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
-        "true" | "True" | "TRUE" => return Value::Bool(true),
-        "false" | "False" | "FALSE" => return Value::Bool(false),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
-            return Value::Float(f64::INFINITY);
-        }
-        "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
-        ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
-        _ => {}
-    }
-    if let Some(hex) = text.strip_prefix("0x") {
-        if let Ok(i) = i64::from_str_radix(hex, 16) {
-            return Value::Int(i);
-        }
-    } else if let Some(oct) = text.strip_prefix("0o") {
-        if let Ok(i) = i64::from_str_radix(oct, 8) {
-            return Value::Int(i);
-        }
-    } else if is_decimal_int(text) {
-        if let Ok(i) = text.parse::<i64>() {
-            return Value::Int(i);
-        }
-    } else if is_float(text)
-        && let Ok(f) = text.parse::<f64>()
-    {
-        return Value::Float(f);
-    }
-    Value::Str(text.to_string())
-}
-
-fn is_decimal_int(text: &str) -> bool {
-    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
-    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
-}
-
-fn is_float(text: &str) -> bool {
-    let body = text.strip_prefix(['-', '+']).unwrap_or(text);
-    let (mantissa, exponent) = match body.find(['e', 'E']) {
-        Some(i) => (&body[..i], Some(&body[i + 1..])),
-        None => (body, None),
-    };
-    let mantissa_ok = match mantissa.split_once('.') {
-        Some((int, frac)) => {
-            (int.is_empty() || int.bytes().all(|b| b.is_ascii_digit()))
-                && frac.bytes().all(|b| b.is_ascii_digit())
-                && !(int.is_empty() && frac.is_empty())
-        }
-        None => !mantissa.is_empty() && mantissa.bytes().all(|b| b.is_ascii_digit()),
-    };
-    let exponent_ok = exponent.is_none_or(is_decimal_int);
-    mantissa_ok && exponent_ok && (mantissa.contains('.') || exponent.is_some())
 }
 
 /// Converts a node to JSON for schema validation.
@@ -519,128 +483,4 @@ pub fn to_serde_yaml(node: &Node) -> serde_yaml::Value {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn root(text: &str) -> Node {
-        let doc = parse(text);
-        assert!(doc.problems.is_empty(), "{:?}", doc.problems);
-        doc.root.expect("a document")
-    }
-
-    #[test]
-    fn scalars_resolve_by_the_core_schema() {
-        let n =
-            root("a: 80012345\nb: \"80012345\"\nc: 2026-09-01\nd: true\ne: ~\nf: 1.5\ng: yes\n");
-        let v = |k: &str| n.get(k).unwrap().value.value.clone();
-        assert_eq!(v("a"), Value::Int(80012345));
-        assert_eq!(v("b"), Value::Str("80012345".into()));
-        assert_eq!(v("c"), Value::Str("2026-09-01".into()));
-        assert_eq!(v("d"), Value::Bool(true));
-        assert_eq!(v("e"), Value::Null);
-        assert_eq!(v("f"), Value::Float(1.5));
-        assert_eq!(v("g"), Value::Str("yes".into()));
-    }
-
-    #[test]
-    fn spans_are_one_based_lines_and_columns() {
-        let n = root("# comment\nroles:\n  fulfillment:\n    level: operator\n");
-        let path = [
-            Step::Key("roles".into()),
-            Step::Key("fulfillment".into()),
-            Step::Key("level".into()),
-        ];
-        let value = n.span_at(&path, Part::Value);
-        assert_eq!(value.start, Pos { line: 4, col: 12 });
-        assert_eq!(value.end, Pos { line: 4, col: 20 });
-        let key = n.span_at(&path, Part::Key);
-        assert_eq!(key.start, Pos { line: 4, col: 5 });
-    }
-
-    #[test]
-    fn missing_paths_point_at_the_deepest_existing_ancestor() {
-        let n = root("roles:\n  digital: {}\n");
-        let span = n.span_at(
-            &[Step::Key("roles".into()), Step::Key("nope".into())],
-            Part::Value,
-        );
-        assert_eq!(span.start.line, 2);
-    }
-
-    #[test]
-    fn duplicate_keys_are_reported_and_the_first_wins() {
-        let doc = parse("a: 1\nb: 2\na: 3\n");
-        let root = doc.root.unwrap();
-        assert_eq!(root.get("a").unwrap().value.value, Value::Int(1));
-        match &doc.problems[..] {
-            [Problem::DuplicateKey { key, span, first }] => {
-                assert_eq!(key, "a");
-                assert_eq!(span.start.line, 3);
-                assert_eq!(first.start.line, 1);
-            }
-            other => panic!("{other:?}"),
-        }
-    }
-
-    #[test]
-    fn aliases_are_refused() {
-        let doc = parse("a: &x [1, 2]\nb: *x\n");
-        assert!(matches!(doc.problems[..], [Problem::Alias { .. }]));
-        assert!(doc.root.is_none());
-    }
-
-    #[test]
-    fn syntax_errors_carry_a_position() {
-        let doc = parse("a: [1, 2\nb: 3\n");
-        match &doc.problems[..] {
-            [Problem::Syntax { span, .. }] => assert!(span.start.line >= 1),
-            other => panic!("{other:?}"),
-        }
-    }
-
-    #[test]
-    fn an_error_at_the_end_of_an_unterminated_file_stays_on_its_last_line() {
-        let doc = parse("a: b\nc");
-        let span = doc.problems[0].span();
-        assert_eq!(span.start, Pos { line: 2, col: 2 });
-    }
-
-    #[test]
-    fn empty_and_comment_only_files_have_no_root() {
-        assert!(parse("").root.is_none());
-        assert!(parse("# only a comment\n").root.is_none());
-    }
-
-    #[test]
-    fn nesting_is_bounded() {
-        let text = "[".repeat(MAX_DEPTH + 5) + &"]".repeat(MAX_DEPTH + 5);
-        assert!(matches!(
-            parse(&text).problems[..],
-            [Problem::TooDeep { .. }]
-        ));
-    }
-
-    #[test]
-    fn several_documents_are_refused() {
-        assert!(matches!(
-            parse("a: 1\n---\nb: 2\n").problems[..],
-            [Problem::MultipleDocuments { .. }]
-        ));
-    }
-
-    #[test]
-    fn custom_tags_are_refused_but_core_str_is_honoured() {
-        assert!(matches!(
-            parse("a: !secret x\n").problems[..],
-            [Problem::Tag { .. }]
-        ));
-        let n = root("a: !!str 123\n");
-        assert_eq!(n.get("a").unwrap().value.value, Value::Str("123".into()));
-    }
-
-    #[test]
-    fn json_conversion_keeps_order_and_types() {
-        let n = root("b: 1\na: [x, 2]\n");
-        assert_eq!(to_json(&n).to_string(), r#"{"b":1,"a":["x",2]}"#);
-    }
-}
+mod tests;

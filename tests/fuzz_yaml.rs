@@ -6,7 +6,8 @@
 //! `validate::validate` (on a copy of `tests/fixtures/minimal` with one file
 //! replaced) and through the diagnostic renderer. Nothing may panic; every
 //! span points inside its file; every error about the replaced file has a
-//! span, except the few that concern the whole file.
+//! span, except the few that concern the whole file. A tag, of any form
+//! and anywhere, is refused.
 //!
 //! 256 cases per property by default; a long run:
 //! `PROPTEST_CASES=20000 cargo test --release --test fuzz_yaml`.
@@ -17,7 +18,7 @@ use std::sync::OnceLock;
 use alma_access::diag::{Code, Diagnostic, render};
 use alma_access::load::{self, FileKind, RawFile};
 use alma_access::validate;
-use alma_access::yaml::{self, Node, Pos, Span, Value};
+use alma_access::yaml::{self, Node, Pos, Problem, Span, Value};
 use chrono::NaiveDate;
 use proptest::prelude::*;
 
@@ -26,6 +27,8 @@ const WHOLE_FILE: &[Code] = &[
     Code::EmptyFile,
     Code::MissingFile,
     Code::Io,
+    Code::Symlink,
+    Code::SpecialFile,
     Code::FileTooLarge,
 ];
 
@@ -406,7 +409,40 @@ fn near_yaml_bytes() -> impl Strategy<Value = Vec<u8>> {
         })
 }
 
+/// Tags of every form: core shorthands, verbatim, local, named handles.
+fn tag() -> impl Strategy<Value = String> {
+    prop_oneof![
+        2 => prop::sample::select(vec![
+            "!!str", "!!int", "!!float", "!!bool", "!!null", "!!binary", "!!timestamp", "!!map",
+            "!!seq", "!!set", "!!omap", "!!merge", "!!python/object", "!<tag:yaml.org,2002:str>",
+            "!<tag:yaml.org,2002:int>", "!<!local>", "!", "!secret",
+        ])
+        .prop_map(String::from),
+        1 => "!!?[a-z][a-z0-9/.-]{0,10}",
+    ]
+}
+
 proptest! {
+    #[test]
+    fn a_tag_is_refused_wherever_it_is_written(
+        tag in tag(),
+        value in prop_oneof![Just(String::new()), "[a-z0-9]{1,8}", Just("\"quoted\"".to_string()), Just("[1, 2]".to_string()), Just("{k: v}".to_string())],
+        at in 0usize..3,
+    ) {
+        let text = match at {
+            0 => format!("a: {tag} {value}\n"),
+            1 => format!("a:\n  b:\n    - {tag} {value}\n"),
+            _ => format!("{tag} key: {value}\n"),
+        };
+        let doc = yaml::parse(&text);
+        prop_assert!(doc.root.is_none(), "{text:?} gave a tree");
+        prop_assert!(
+            matches!(doc.problems[..], [Problem::Tag { .. }]),
+            "{text:?}: {:?}",
+            doc.problems
+        );
+    }
+
     #[test]
     fn yaml_parse_never_panics_on_any_text(text in ".{0,400}") {
         check_parse(&text).map_err(TestCaseError::fail)?;

@@ -2,7 +2,7 @@
 //! `-->` location, the source line with a caret, `= help:`), and JSON for
 //! machines. Output is deterministic: no colour, no terminal width probing.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 use serde::Serialize;
@@ -12,11 +12,19 @@ use super::{Diagnostic, count};
 /// The texts of the files diagnostics point into, by their displayed path.
 pub type Sources = BTreeMap<String, String>;
 
-/// Renders diagnostics as text, followed by a one-line summary.
+/// Renders diagnostics as text. Each file is split into lines once, so the
+/// time stays linear however many diagnostics point into one file.
 pub fn text(diagnostics: &[Diagnostic], sources: &Sources) -> String {
     let mut out = String::new();
+    let mut lines: HashMap<&str, Vec<&str>> = HashMap::new();
     for d in diagnostics {
-        render_one(&mut out, d, sources.get(&d.file).map(String::as_str));
+        let shown = sources.get(&d.file).map(|source| {
+            lines
+                .entry(d.file.as_str())
+                .or_insert_with(|| source.lines().collect())
+                .as_slice()
+        });
+        render_one(&mut out, d, shown);
         out.push('\n');
     }
     out
@@ -40,7 +48,7 @@ pub fn summary(diagnostics: &[Diagnostic], files: usize) -> String {
     )
 }
 
-fn render_one(out: &mut String, d: &Diagnostic, source: Option<&str>) {
+fn render_one(out: &mut String, d: &Diagnostic, source: Option<&[&str]>) {
     let _ = writeln!(
         out,
         "{}[{}]: {}",
@@ -60,7 +68,7 @@ fn render_one(out: &mut String, d: &Diagnostic, source: Option<&str>) {
         "{gutter}--> {}:{}:{}",
         d.file, span.start.line, span.start.col
     );
-    if let Some(raw) = source.and_then(|s| s.lines().nth(line_no - 1)) {
+    if let Some(raw) = source.and_then(|lines| lines.get(line_no.wrapping_sub(1))) {
         // Tabs are shown as four spaces, and the caret moves with them.
         let raw: Vec<char> = raw.trim_end_matches('\r').chars().collect();
         let shown = |col: usize| -> usize {

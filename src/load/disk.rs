@@ -1,12 +1,23 @@
-//! Finding the access files on disk: walks the access folder, classifies
-//! each entry against the layout, reads the ones that belong (refusing
-//! oversized files and folders where files belong) and reports the rest.
+//! Finding the access files on disk: walks the whole access folder without
+//! following links, classifies each entry against the layout, reads the
+//! files that belong through [`read`] and reports the rest. A symbolic link
+//! or a special file (pipe, socket, device) is an error wherever it is,
+//! hidden entries and folders outside the layout included; the access
+//! folder itself must be a real folder too. Links are reported, never
+//! followed or read through, and a linked folder is never walked.
 
+use std::ffi::{OsStr, OsString};
+use std::fmt::Write as _;
 use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 
-use super::{FileKind, Loaded, MAX_FILE_BYTES, RawFile, parse_files};
+use super::read::{self, Kind};
+use super::{FileKind, Loaded, RawFile, parse_files};
 use crate::diag::{Code, Diagnostic};
+
+/// The files every access folder has.
+const REQUIRED: [&str; 3] = ["institution.yaml", "catalog.yaml", "units.yaml"];
 
 /// Loads the access folder at `root`. Paths in diagnostics start with `root` as given.
 pub fn load_dir(root: &Path) -> Loaded {
@@ -16,35 +27,24 @@ pub fn load_dir(root: &Path) -> Loaded {
 /// Loads the access folder at `root`, showing paths as `prefix` + the relative path
 /// (e.g. `access/` for a checkout in a temporary folder).
 pub fn load_dir_as(root: &Path, prefix: &str) -> Loaded {
-    let prefix = prefix.to_string();
-    let mut entries = Vec::new();
-    let mut extra = Vec::new();
-    for name in ["institution.yaml", "catalog.yaml", "units.yaml"] {
-        if !root.join(name).exists() {
-            extra.push(
-                Diagnostic::error(
-                    Code::MissingFile,
-                    format!("{prefix}{name}"),
-                    format!("`{name}` is missing"),
-                )
-                .help(format!(
-                    "every access repository has a `{name}`; see the README for its shape"
-                )),
-            );
-        }
+    // `access/` would name the folder a link `access` points to: drop the slash.
+    let root: PathBuf = root.components().collect();
+    if let Some(refused) = refused_root(&root, prefix) {
+        return Loaded {
+            diagnostics: vec![refused],
+            ..Loaded::default()
+        };
     }
-    walk(root, "", &prefix, &mut entries, &mut extra);
+    let mut extra = Vec::new();
+    let entries = walk(&root, prefix, &mut extra);
+    extra.extend(missing(&entries, prefix));
     let mut raw = Vec::new();
-    for Entry { rel, path, is_dir } in entries {
-        let display = format!("{prefix}{rel}");
-        match FileKind::classify(&rel) {
-            Some(kind) => raw.push(RawFile {
-                bytes: read_file(&display, &path, is_dir),
-                display,
-                kind,
-            }),
-            None if ignored(&rel) => {}
-            None => extra.push(stray(&display, &rel, is_dir)),
+    for entry in &entries {
+        let display = format!("{prefix}{}", entry.rel);
+        match layout_file(entry, display) {
+            Place::File(file) => raw.push(file),
+            Place::Report(d) => extra.push(d),
+            Place::Nothing => {}
         }
     }
     raw.sort_by(|a, b| a.display.cmp(&b.display));
@@ -63,89 +63,196 @@ fn display_root(root: &Path) -> String {
     }
 }
 
-struct Entry {
-    rel: String,
-    path: PathBuf,
-    is_dir: bool,
+/// A diagnostic when the access folder is not a real folder (a link to
+/// one included); `None` when it is, or when it is missing (the walk says so).
+fn refused_root(root: &Path, prefix: &str) -> Option<Diagnostic> {
+    let meta = fs::symlink_metadata(root).ok()?;
+    let shown = match prefix.trim_end_matches('/') {
+        "" => ".",
+        shown => shown,
+    };
+    match Kind::of(meta.file_type()) {
+        Kind::Folder => None,
+        Kind::Symlink => Some(
+            Diagnostic::error(
+                Code::Symlink,
+                shown,
+                "the access folder is a symbolic link; links are never followed, so nothing in it was read",
+            )
+            .help("pass the folder itself, or replace the link with the folder"),
+        ),
+        Kind::Special(what) => Some(
+            Diagnostic::error(
+                Code::SpecialFile,
+                shown,
+                format!("the access folder is {what}, not a folder; it was not opened"),
+            )
+            .help("pass the access folder (default: `access`)"),
+        ),
+        Kind::File => Some(
+            Diagnostic::error(Code::Io, shown, "the access folder is a file, not a folder")
+                .help("pass the access folder (default: `access`)"),
+        ),
+    }
 }
 
-/// Collects, in sorted order, every file below `dir` and every folder that
-/// is not one of the layout's folders (`profiles/`, `logins/`, `logins/<unit>/`),
-/// so that a folder sitting where a file belongs is reported, not skipped.
-fn walk(
-    dir: &Path,
-    rel: &str,
-    prefix: &str,
-    entries: &mut Vec<Entry>,
-    extra: &mut Vec<Diagnostic>,
-) {
-    let listing = match fs::read_dir(dir) {
-        Ok(listing) => listing,
-        Err(e) => {
-            extra.push(
-                Diagnostic::error(
-                    Code::Io,
-                    format!("{prefix}{rel}"),
-                    format!("cannot read this folder: {e}"),
-                )
-                .help("check the folder exists and is readable"),
-            );
-            return;
-        }
-    };
-    let mut paths: Vec<PathBuf> = listing.filter_map(Result::ok).map(|e| e.path()).collect();
-    paths.sort();
-    for path in paths {
-        let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
-            continue;
+/// One entry below the access folder, as it is on disk.
+struct Entry {
+    /// The path relative to the access folder, `/`-separated, as shown.
+    rel: String,
+    path: PathBuf,
+    kind: Kind,
+    /// Whether the entry sits where the layout looks for files: every
+    /// folder above it is a layout folder and it is not hidden.
+    in_layout: bool,
+}
+
+/// Lists every entry below `root`, links unfollowed, in sorted order.
+/// Folders are all walked (a linked one is an entry, not a folder), but
+/// only layout folders' entries are [`Entry::in_layout`].
+fn walk(root: &Path, prefix: &str, extra: &mut Vec<Diagnostic>) -> Vec<Entry> {
+    let mut entries = Vec::new();
+    let mut folders = vec![(root.to_path_buf(), String::new(), true)];
+    while let Some((dir, rel, layout)) = folders.pop() {
+        let children = match list(&dir) {
+            Ok(children) => children,
+            Err(e) => {
+                extra.push(
+                    Diagnostic::error(
+                        Code::Io,
+                        format!("{prefix}{rel}"),
+                        format!("cannot read this folder: {e}"),
+                    )
+                    .help("check the folder exists and is readable"),
+                );
+                continue;
+            }
         };
-        if name.starts_with('.') {
-            continue;
-        }
-        let child = if rel.is_empty() {
-            name.clone()
-        } else {
-            format!("{rel}/{name}")
-        };
-        let is_dir = path.is_dir();
-        let layout_dir =
-            (rel.is_empty() && (name == "profiles" || name == "logins")) || rel == "logins";
-        if is_dir && layout_dir {
-            walk(&path, &child, prefix, entries, extra);
-        } else {
+        for (name, kind) in children {
+            let shown = shown(&name);
+            let child = if rel.is_empty() {
+                shown.clone()
+            } else {
+                format!("{rel}/{shown}")
+            };
+            let in_layout = layout && !shown.starts_with('.');
+            let path = dir.join(&name);
+            if kind == Kind::Folder {
+                let layout = in_layout && layout_folder(&child);
+                folders.push((path.clone(), child.clone(), layout));
+            }
             entries.push(Entry {
                 rel: child,
                 path,
-                is_dir,
+                kind,
+                in_layout,
             });
         }
     }
+    entries.sort_by(|a, b| a.rel.cmp(&b.rel));
+    entries
 }
 
-fn read_file(display: &str, path: &Path, is_dir: bool) -> Result<Vec<u8>, Diagnostic> {
-    if is_dir {
-        return Err(Diagnostic::error(
-            Code::Io,
-            display,
-            "this is a folder, but the layout expects a YAML file here",
-        )
-        .help("move the folder's content elsewhere and keep one file with this name"));
+/// A folder's entries with what each is (not following links), by name.
+fn list(dir: &Path) -> io::Result<Vec<(OsString, Kind)>> {
+    let mut children = Vec::new();
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        children.push((entry.file_name(), Kind::of(entry.file_type()?)));
     }
-    let meta = fs::metadata(path).map_err(|e| io_error(display, &e))?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(Diagnostic::error(
-            Code::FileTooLarge,
-            display,
-            format!("the file is {} bytes; access files are at most {} bytes", meta.len(), MAX_FILE_BYTES),
-        )
-        .help("an access file describes one login or one table; check that the right file was committed"));
-    }
-    fs::read(path).map_err(|e| io_error(display, &e))
+    children.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(children)
 }
 
-fn io_error(display: &str, e: &std::io::Error) -> Diagnostic {
-    Diagnostic::error(Code::Io, display, format!("cannot read the file: {e}"))
-        .help("check the file exists and is readable")
+/// A name as shown in diagnostics: control and bidirectional-override
+/// characters and bytes that are not UTF-8 are escaped, so a hostile file
+/// name can neither forge lines of output nor hide what it is.
+fn shown(name: &OsStr) -> String {
+    let mut out = String::new();
+    for chunk in name.as_encoded_bytes().utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if c.is_control()
+                || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+            {
+                out.extend(c.escape_unicode());
+            } else {
+                out.push(c);
+            }
+        }
+        for byte in chunk.invalid() {
+            let _ = write!(out, "\\x{byte:02x}");
+        }
+    }
+    out
+}
+
+/// The layout's folders, whose entries are files of the layout:
+/// `profiles/`, `logins/` and `logins/<unit>/`.
+fn layout_folder(rel: &str) -> bool {
+    matches!(
+        rel.split('/').collect::<Vec<_>>().as_slice(),
+        ["profiles"] | ["logins"] | ["logins", _]
+    )
+}
+
+/// What one entry becomes.
+enum Place {
+    /// A file of the layout: its bytes, or why it was not read.
+    File(RawFile),
+    /// Something to report that is not a file of the layout.
+    Report(Diagnostic),
+    Nothing,
+}
+
+/// A file of the layout is read (or refused for what it is); any other
+/// entry goes to [`not_in_layout`].
+fn layout_file(entry: &Entry, display: String) -> Place {
+    let kind = entry
+        .in_layout
+        .then(|| FileKind::classify(&entry.rel))
+        .flatten();
+    let Some(kind) = kind else {
+        return not_in_layout(entry, &display);
+    };
+    let bytes = match entry.kind {
+        Kind::File => read::read_regular(&entry.path).map_err(|r| read::refused(&display, r)),
+        other => Err(read::not_regular(&display, other)),
+    };
+    Place::File(RawFile {
+        display,
+        kind,
+        bytes,
+    })
+}
+
+/// An entry that is no file of the layout: links and special files are
+/// errors anywhere; other entries where the layout looks are stray, unless
+/// they are layout folders or notes.
+fn not_in_layout(entry: &Entry, display: &str) -> Place {
+    match entry.kind {
+        Kind::Symlink | Kind::Special(_) => Place::Report(read::not_regular(display, entry.kind)),
+        _ if !entry.in_layout || ignored(&entry.rel) => Place::Nothing,
+        Kind::Folder if layout_folder(&entry.rel) => Place::Nothing,
+        kind => Place::Report(stray(display, &entry.rel, kind == Kind::Folder)),
+    }
+}
+
+/// The required files that are not there (as anything at all).
+fn missing(entries: &[Entry], prefix: &str) -> Vec<Diagnostic> {
+    REQUIRED
+        .iter()
+        .filter(|name| !entries.iter().any(|e| e.rel == **name))
+        .map(|name| {
+            Diagnostic::error(
+                Code::MissingFile,
+                format!("{prefix}{name}"),
+                format!("`{name}` is missing"),
+            )
+            .help(format!(
+                "every access repository has a `{name}`; see the README for its shape"
+            ))
+        })
+        .collect()
 }
 
 /// Files that live beside access files by convention and are not reported.
@@ -182,5 +289,30 @@ mod tests {
         assert_eq!(display_root(Path::new("access")), "access/");
         assert_eq!(display_root(Path::new("access/")), "access/");
         assert_eq!(display_root(Path::new(".")), "");
+    }
+
+    #[test]
+    fn hostile_names_are_shown_escaped() {
+        assert_eq!(shown(OsStr::new("10000001.yaml")), "10000001.yaml");
+        assert_eq!(
+            shown(OsStr::new("a\nerror: forged\u{1b}[2J.yaml")),
+            "a\\u{a}error: forged\\u{1b}[2J.yaml"
+        );
+        assert_eq!(shown(OsStr::new("x\u{202e}lmay.exe")), "x\\u{202e}lmay.exe");
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            assert_eq!(shown(OsStr::from_bytes(b"caf\xe9.yaml")), "caf\\xe9.yaml");
+        }
+    }
+
+    #[test]
+    fn layout_folders_are_known() {
+        assert!(layout_folder("profiles"));
+        assert!(layout_folder("logins"));
+        assert!(layout_folder("logins/main"));
+        assert!(!layout_folder("logins/main/deeper"));
+        assert!(!layout_folder("docs"));
+        assert!(!layout_folder("profiles/old"));
     }
 }

@@ -2,20 +2,25 @@
 //! on disk (or takes them from elsewhere, such as a git tree), reads each
 //! one as UTF-8 text and parses it into a spanned YAML tree. Every file that
 //! cannot be read, decoded or parsed becomes a diagnostic; loading never
-//! stops at the first problem.
+//! stops at the first problem. On disk nothing is trusted: symbolic links
+//! and special files are refused wherever they are, never followed or
+//! opened, and reads are bounded and checked to be of the file inspected
+//! ([`disk`] walks, [`read`] reads).
 //!
 //! Layout (relative to the access folder):
 //! `institution.yaml`, `catalog.yaml`, `units.yaml`, `profiles/<name>.yaml`,
 //! `logins/<unit>/<primary_id>.yaml`.
 
 mod disk;
+mod read;
 
 use crate::diag::{Code, Diagnostic, render::Sources};
 use crate::yaml::{self, Node, Pos, Problem, Span};
 
 pub use disk::{load_dir, load_dir_as};
 
-/// Files larger than this are not read: no access file comes near it.
+/// Files larger than this are not read: no access file comes near it. The
+/// bound is on the bytes read, not on the size a file reports.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
 /// What a file of the layout holds.

@@ -88,6 +88,70 @@ fn alias_bomb() {
 }
 
 #[test]
+fn core_tags_are_refused() {
+    let f = Fixture::minimal();
+    f.edit(
+        GUS,
+        "primary_id: \"10000007\"",
+        "primary_id: !!str 10000007",
+    );
+    expect("malformed_core_tag", Code::YamlTag, &f);
+    for tagged in [
+        "!!int 3",
+        "!!binary aGVsbG8=",
+        "!<tag:yaml.org,2002:str> x",
+        "!custom x",
+    ] {
+        let f = Fixture::minimal();
+        f.edit(GUS, "name: Gus Viewer", &format!("name: {tagged}"));
+        let report = f.validate();
+        assert!(
+            report.codes().contains(&Code::YamlTag),
+            "{tagged} was accepted:\n{}",
+            report.text
+        );
+    }
+}
+
+#[test]
+fn many_keys_are_each_reported_where_they_are() {
+    const KEYS: usize = 40_000;
+    let f = Fixture::minimal();
+    let mut text = String::from("primary_id: \"10000007\"\n");
+    for i in 0..KEYS {
+        text.push_str(&format!("k{i}: {i}\n"));
+    }
+    for i in (0..KEYS).step_by(1000) {
+        text.push_str(&format!("k{i}: again\n"));
+    }
+    f.write(GUS, text);
+    let report = f.validate();
+    let at = |code: Code| -> Vec<(u32, String)> {
+        let mut found: Vec<_> = report
+            .outcome
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == code)
+            .map(|d| (d.span.expect("a span").start.line, d.message.clone()))
+            .collect();
+        found.sort();
+        found
+    };
+    let unknown = at(Code::UnknownKey);
+    assert_eq!(unknown.len(), KEYS);
+    for (i, (line, message)) in unknown.iter().enumerate() {
+        assert_eq!(*line as usize, i + 2, "{message}");
+        assert_eq!(message, &format!("unknown key `k{i}`"));
+    }
+    let duplicates = at(Code::DuplicateKey);
+    assert_eq!(duplicates.len(), KEYS / 1000);
+    for (n, (line, message)) in duplicates.iter().enumerate() {
+        assert_eq!(*line as usize, KEYS + n + 2);
+        assert!(message.contains(&format!("`k{}`", n * 1000)), "{message}");
+    }
+}
+
+#[test]
 fn ten_megabyte_file() {
     let f = Fixture::minimal();
     let mut big = String::from("primary_id: \"10000009\"\nnotes: |\n");
