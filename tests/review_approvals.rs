@@ -1,10 +1,10 @@
 //! `alma-access approvals` against a fake GitHub REST API on 127.0.0.1:
 //! pull requests built from `tests/fixtures/minimal` (the merge base) and
 //! an edited copy (the head), with a base branch whose tip may differ from
-//! the merge base, served with the headers, paging, repository, compare and
-//! contents shapes GitHub uses. Each acceptance case drives the real binary (and
-//! one the library) and checks every requirement, and that the token never
-//! appears in any output.
+//! the merge base, served with the headers, paging, repository, compare,
+//! commits (at most 250 listed) and contents shapes GitHub uses. Each
+//! acceptance case drives the real binary (and one the library) and checks
+//! every requirement, and that the token never appears in any output.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
@@ -48,6 +48,8 @@ struct Pr {
     base_ref: String,
     tip: Tree,
     reviews: Vec<Value>,
+    /// The pull request's commits, oldest first (the last is the head).
+    commits: Vec<Value>,
     /// Answer every request with this status and a message echoing the token.
     fail_with: Option<u16>,
     /// The revisions file contents were asked at.
@@ -67,6 +69,7 @@ impl Pr {
             head,
             base_ref: DEFAULT_BRANCH.to_string(),
             reviews: Vec::new(),
+            commits: vec![commit(HEAD, Some(author), Some(author))],
             fail_with: None,
             asked: Arc::default(),
         }
@@ -85,6 +88,13 @@ impl Pr {
         self.review(user, "APPROVED", HEAD)
     }
 
+    /// The head commit written by `author` and committed by `committer`
+    /// (`None`: an email GitHub cannot match to an account).
+    fn written_by(mut self, author: Option<&str>, committer: Option<&str>) -> Pr {
+        self.commits = vec![commit(HEAD, author, committer)];
+        self
+    }
+
     fn files(&self) -> Vec<Value> {
         let mut files = Vec::new();
         for (path, text) in &self.head {
@@ -101,6 +111,27 @@ impl Pr {
         }
         files
     }
+}
+
+/// A commit as `pulls/{n}/commits` lists it: `author` and `committer` are
+/// GitHub accounts, null when the commit's email matches none.
+fn commit(sha: &str, author: Option<&str>, committer: Option<&str>) -> Value {
+    let account = |login: Option<&str>| login.map_or(Value::Null, |l| json!({"login": l}));
+    let person = |login: Option<&str>| {
+        let name = login.unwrap_or("Someone");
+        json!({"name": name, "email": format!("{name}@example.org"), "date": "2026-11-23T09:00:00Z"})
+    };
+    json!({
+        "sha": sha,
+        "commit": {"author": person(author), "committer": person(committer), "message": "change"},
+        "author": account(author), "committer": account(committer),
+        "parents": [{"sha": BASE}]
+    })
+}
+
+/// The commit id numbered `n` (not one of the named commits).
+fn sha(n: usize) -> String {
+    format!("{n:040x}")
 }
 
 fn fixture_tree() -> Tree {
@@ -196,7 +227,7 @@ async fn pull(
         "number": 7, "state": "open", "user": {"login": pr.author},
         "head": {"sha": HEAD, "ref": "change", "label": "nfu:change", "repo": repo},
         "base": {"sha": TIP, "ref": pr.base_ref, "label": format!("nfu:{}", pr.base_ref), "repo": repo},
-        "changed_files": pr.files().len()
+        "changed_files": pr.files().len(), "commits": pr.commits.len()
     }))
     .into_response()
 }
@@ -270,6 +301,21 @@ async fn reviews(
     axum::Json(page(&pr.reviews, &q)).into_response()
 }
 
+/// GitHub lists at most this many commits of a pull request.
+const LISTED_COMMITS: usize = 250;
+
+async fn commits(
+    State(pr): State<Arc<Pr>>,
+    Query(q): Query<BTreeMap<String, String>>,
+    h: HeaderMap,
+) -> Response {
+    if let Some(e) = refused(&h, &pr) {
+        return e;
+    }
+    let listed = &pr.commits[..pr.commits.len().min(LISTED_COMMITS)];
+    axum::Json(page(listed, &q)).into_response()
+}
+
 async fn contents(
     State(pr): State<Arc<Pr>>,
     UrlPath((_, _, path)): UrlPath<(String, String, String)>,
@@ -332,6 +378,7 @@ fn serve(pr: Pr) -> SocketAddr {
         .route("/api/v3/repos/{o}/{r}/pulls/{n}", get(pull))
         .route("/api/v3/repos/{o}/{r}/pulls/{n}/files", get(files))
         .route("/api/v3/repos/{o}/{r}/pulls/{n}/reviews", get(reviews))
+        .route("/api/v3/repos/{o}/{r}/pulls/{n}/commits", get(commits))
         .route("/api/v3/repos/{o}/{r}/contents/{*path}", get(contents))
         .with_state(Arc::new(pr));
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -487,6 +534,135 @@ fn author_approving_their_own_pull_request_does_not_count() {
             "liaison-main".to_string(),
             "opened the pull request (A2)".to_string()
         )]
+    );
+}
+
+#[test]
+fn writing_the_commits_of_a_colleagues_pull_request_is_approving_ones_own_change() {
+    // liaison-main wrote the change; a colleague opens a pull request with
+    // that head, so liaison-main is not its author. Their approval still
+    // does not count (A2): the status is per commit, and the commit is theirs.
+    let pr = Pr::new("requester", plain_edit)
+        .written_by(Some("liaison-main"), Some("liaison-main"))
+        .approve("liaison-main")
+        .approve("boss-main");
+    let run = approvals(pr.clone(), "json");
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let report = run.json();
+    assert_eq!(report["satisfied"], false);
+    assert_eq!(
+        table(&report),
+        [row(PLAIN, "liaison", false), row(PLAIN, "manager", true)]
+    );
+    assert_eq!(
+        excluded(&report, 0),
+        [(
+            "liaison-main".to_string(),
+            "wrote commits in this pull request (A2)".to_string()
+        )]
+    );
+    let run = approvals(pr, "text");
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout
+            .contains("@liaison-main does not count: wrote commits in this pull request (A2)"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn committers_never_count_but_web_flow_and_unknown_emails_exclude_nobody() {
+    // boss-main rebased the liaison's commit: the manager committed it.
+    let pr = Pr::new("requester", plain_edit)
+        .written_by(Some("requester"), Some("boss-main"))
+        .approve("liaison-main")
+        .approve("boss-main");
+    let run = approvals(pr, "json");
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let report = run.json();
+    assert_eq!(
+        table(&report),
+        [row(PLAIN, "liaison", true), row(PLAIN, "manager", false)]
+    );
+    assert_eq!(
+        excluded(&report, 1),
+        [(
+            "boss-main".to_string(),
+            "wrote commits in this pull request (A2)".to_string()
+        )]
+    );
+
+    // Edited in the browser (committer web-flow) from an email GitHub does not know.
+    let pr = Pr::new("requester", plain_edit)
+        .written_by(None, Some("web-flow"))
+        .approve("liaison-main")
+        .approve("boss-main");
+    let run = approvals(pr, "json");
+    assert_eq!(run.code, 0, "{}", run.stdout);
+}
+
+#[test]
+fn commits_are_read_across_pages() {
+    let mut pr = Pr::new("requester", plain_edit);
+    pr.commits = (1..150)
+        .map(|n| {
+            let by = if n == 120 {
+                "liaison-main"
+            } else {
+                "requester"
+            };
+            commit(&sha(n), Some(by), Some("web-flow"))
+        })
+        .collect();
+    pr.commits
+        .push(commit(HEAD, Some("requester"), Some("requester")));
+    let run = approvals(pr.approve("liaison-main").approve("boss-main"), "json");
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(
+        excluded(&run.json(), 0),
+        [(
+            "liaison-main".to_string(),
+            "wrote commits in this pull request (A2)".to_string()
+        )]
+    );
+}
+
+#[test]
+fn more_commits_than_github_lists_fail_closed() {
+    // Whoever wrote the commits GitHub leaves out could approve: no report at all.
+    let mut pr = Pr::new("requester", plain_edit);
+    pr.commits = (1..=LISTED_COMMITS + 10)
+        .map(|n| commit(&sha(n), Some("requester"), Some("requester")))
+        .collect();
+    *pr.commits.last_mut().unwrap() = commit(HEAD, Some("requester"), Some("requester"));
+    let run = approvals(pr.approve("liaison-main").approve("boss-main"), "text");
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(run.stdout, "");
+    assert!(
+        run.stderr
+            .contains("pull request #7 has 260 commits but GitHub listed 250"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("split it into smaller pull requests"));
+}
+
+#[test]
+fn commits_without_the_head_fail_closed() {
+    // Pushed to between reading the pull request and its commits.
+    let pr = Pr::new("requester", plain_edit)
+        .approve("liaison-main")
+        .approve("boss-main");
+    let mut pr = pr;
+    pr.commits = vec![commit(OLDER, Some("requester"), Some("requester"))];
+    let run = approvals(pr, "text");
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(run.stdout, "");
+    assert!(
+        run.stderr.contains("do not include its head ccccccc"),
+        "{}",
+        run.stderr
     );
 }
 

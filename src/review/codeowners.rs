@@ -62,7 +62,7 @@ pub fn generate(
          # files and run `alma-access codeowners`; CI runs `alma-access codeowners --check`.\n\
          #\n\
          # The last matching line wins. These owners are asked to review; the\n\
-         # `alma-access/approvals` status enforces who must approve (rules A1-A4):\n\
+         # `alma-access/approvals` status enforces who must approve (rules A1-A5):\n\
          # the login's liaison and manager, and the systems group for sensitive logins.\n\n",
         source("units.yaml"),
         source("institution.yaml"),

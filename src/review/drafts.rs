@@ -8,8 +8,9 @@
 //!   stand in for a current manager who has left. A deleted login needs the
 //!   base file's liaison and manager; a login moved to another unit needs a
 //!   liaison of each.
-//! - A2: the author never counts; the staff member's own `github` handle
-//!   (at base or head) never counts for their login.
+//! - A2: the author never counts, nor anyone who wrote or committed the
+//!   pull request's commits; the staff member's own `github` handle (at
+//!   base or head) never counts for their login.
 //! - A3: sensitive logins (base or head) and every change outside the login
 //!   folders need a member of the base `approver_groups.systems`. A changed
 //!   file that cannot be read needs the systems group too.
@@ -61,10 +62,7 @@ pub(super) fn for_change(change: &Change, ctx: &Context) -> Vec<Draft> {
         head_kind,
         deleted: matches!(change.file.status, FileStatus::Deleted),
     };
-    let mut never = vec![(
-        ctx.author.to_lowercase(),
-        "opened the pull request (A2)".to_string(),
-    )];
+    let mut never = own_change(ctx);
     let mut drafts = Vec::new();
     if is_login(&sides) {
         for login in [&sides.base, &sides.head].into_iter().flatten() {
@@ -89,6 +87,25 @@ pub(super) fn for_change(change: &Change, ctx: &Context) -> Vec<Draft> {
         });
     }
     drafts
+}
+
+/// A2: who made the change, and so never counts: the author first, then
+/// whoever wrote or committed its commits.
+fn own_change(ctx: &Context) -> Vec<Note> {
+    let mut never = vec![(
+        ctx.author.to_lowercase(),
+        "opened the pull request (A2)".to_string(),
+    )];
+    for handle in ctx.commit_authors {
+        let handle = handle.to_lowercase();
+        if !never.iter().any(|(h, _)| *h == handle) {
+            never.push((
+                handle,
+                "wrote commits in this pull request (A2)".to_string(),
+            ));
+        }
+    }
+    never
 }
 
 fn unit_of(kind: &Option<PathKind>) -> Option<String> {

@@ -6,7 +6,7 @@
 //! could meet it together with the others).
 //!
 //! The same matching over everyone who could ever approve (the candidates,
-//! without the author and the staff member) shows the requirements that
+//! without those who never count, A2) shows the requirements that
 //! distinct people can never all meet: those reachable by alternating paths
 //! from a requirement such a matching leaves out (a set with fewer
 //! candidates than requirements, by Hall's theorem). Their message says

@@ -1,10 +1,11 @@
 //! What the review check reads, whatever it reads it from: a pull request's
-//! author, head and base commits, changed files and reviews
-//! ([`PullRequest`]), and the text of files at a commit (a [`Source`]: the
-//! GitHub API or a local git repository). [`gather`] turns them into the
-//! plain values the pure rules work on: each change with its base and head
-//! text, and the repository tables (units, institution, catalogue, the
-//! profiles the changed logins use) at the base and at the head.
+//! author, who wrote its commits, head and base commits, changed files and
+//! reviews ([`PullRequest`]), and the text of files at a commit (a
+//! [`Source`]: the GitHub API or a local git repository). [`gather`] turns
+//! them into the plain values the pure rules work on: each change with its
+//! base and head text, and the repository tables (units, institution,
+//! catalogue, the profiles the changed logins use) at the base and at the
+//! head.
 //!
 //! Everything read here is data from the pull request: it is parsed, never
 //! executed, and parsed strictly (the crate's own YAML reader refuses
@@ -93,6 +94,10 @@ pub struct PullRequest {
     pub number: Option<u64>,
     /// The author's GitHub handle.
     pub author: String,
+    /// The GitHub handles of whoever wrote or committed the pull request's
+    /// commits: like the author, they never count (A2). Empty without
+    /// GitHub, where commits carry no handles.
+    pub commit_authors: Vec<String>,
     /// The latest commit: approvals count only on it (A4).
     pub head_sha: String,
     /// Where the base versions of files and the tables are read: the merge

@@ -5,6 +5,12 @@
 //! "commit_id": "..."}]`, in the order they were given). A review's
 //! `commit_id` may be any revision (`HEAD`, a branch); it is resolved to
 //! its commit.
+//!
+//! Only `--author` is excluded for who opened the change (A2): git commits
+//! carry names and emails, not GitHub handles, so the authors and
+//! committers of the commits are not excluded here as they are on GitHub.
+//! The `alma-access/approvals` status that `plan.yml` sets always comes
+//! from the GitHub API (`--repo --pr`), never from here.
 
 use std::path::Path;
 
@@ -91,6 +97,7 @@ impl LocalSource {
         Ok(PullRequest {
             number: None,
             author: author.to_string(),
+            commit_authors: Vec::new(),
             head_sha: head_id.to_string(),
             base_sha: from.to_string(),
             base_branch: None,

@@ -17,7 +17,7 @@
 //!   looks up, whose approvals count is decided in `verdict`, and
 //!   `four_eyes` has each requirement of a file met by a different person.
 //! - [`github`]: a small GitHub REST client (repository, pull request, merge
-//!   base, files, reviews, contents).
+//!   base, files, commits, reviews, contents).
 //! - [`local`]: the same inputs from git revisions and a reviews JSON file.
 //! - [`render`]: the report as a table or JSON; every value from the pull
 //!   request is escaped so that it cannot forge a line.
@@ -121,6 +121,7 @@ pub async fn check<S: Source>(
     let ctx = rules::Context {
         prefix: &prefix,
         author: &pr.author,
+        commit_authors: &pr.commit_authors,
         head_sha: &pr.head_sha,
         reviews: &pr.reviews,
         base: &gathered.base,

@@ -1,13 +1,14 @@
 //! The review rules A1-A5 as a pure function: from the changed files (with
 //! their base and head text), the tables at the base (the default branch at
-//! the merge base) and at the head, the author, the head commit and the
-//! reviews, [`requirements`] computes who must approve each file and
-//! whether they have.
+//! the merge base) and at the head, the author and who wrote the commits,
+//! the head commit and the reviews, [`requirements`] computes who must
+//! approve each file and whether they have.
 //!
 //! - A1-A3, who must approve a file: `drafts` (liaisons, the manager or
 //!   both managers on a manager change, the systems group).
 //! - A2, A4, which approvals count: `verdict` (the latest review per
-//!   reviewer, on the head commit, never the author's or the staff member's).
+//!   reviewer, on the head commit, never the author's, a commit author's or
+//!   committer's, or the staff member's).
 //! - A5, four eyes: `four_eyes` assigns each requirement of a file to a
 //!   different person.
 
@@ -111,6 +112,8 @@ pub struct Context<'a> {
     /// The access folder in the repository, with a trailing `/` (or empty).
     pub prefix: &'a str,
     pub author: &'a str,
+    /// Who wrote or committed the pull request's commits (A2).
+    pub commit_authors: &'a [String],
     pub head_sha: &'a str,
     /// In the order they were submitted.
     pub reviews: &'a [Review],

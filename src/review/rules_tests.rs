@@ -69,6 +69,7 @@ fn run_with(
     let ctx = Context {
         prefix: "access/",
         author,
+        commit_authors: &[],
         head_sha: HEAD,
         reviews,
         base,
@@ -174,6 +175,65 @@ fn the_author_and_the_staff_member_never_count() {
     );
     assert!(!reqs[0].is_met());
     assert!(reqs[0].excluded[0].why.contains("staff member"));
+}
+
+/// Like [`run`], for a pull request whose commits `commit_authors` wrote.
+fn run_written(
+    changes: &[Change],
+    author: &str,
+    commit_authors: &[String],
+    reviews: &[Review],
+) -> Vec<Requirement> {
+    let (base, head) = (tables(), tables());
+    let ctx = Context {
+        prefix: "access/",
+        author,
+        commit_authors,
+        head_sha: HEAD,
+        reviews,
+        base: &base,
+        head: &head,
+    };
+    requirements(changes, &ctx)
+}
+
+#[test]
+fn whoever_wrote_the_commits_never_counts() {
+    // sys-admin2 wrote the commits someone else opened: only sys-admin1 is
+    // left for the liaison and the systems group, which four eyes forbid.
+    let writers = ["Sys-Admin2".to_string(), "someone".to_string()];
+    let reviews = [
+        approve("sys-admin1", HEAD),
+        approve("boss-sys", HEAD),
+        approve("sys-admin2", HEAD),
+    ];
+    let reqs = run_written(&[edited_systems_login()], "someone", &writers, &reviews);
+    assert!(!reqs[2].is_met(), "{reqs:#?}");
+    assert!(
+        reqs[2].excluded.contains(&Excluded {
+            handle: "sys-admin2".into(),
+            why: "wrote commits in this pull request (A2)".into()
+        }),
+        "{reqs:#?}"
+    );
+    assert!(
+        reqs[2]
+            .unmeetable
+            .as_deref()
+            .is_some_and(|n| n.contains("only @sys-admin1 may approve them")),
+        "{reqs:#?}"
+    );
+    // The author is named as the author, even when they wrote commits too.
+    let reqs = run_written(
+        &[edited_plain()],
+        "boss-main",
+        &["boss-main".into()],
+        &[approve("boss-main", HEAD)],
+    );
+    assert_eq!(reqs[1].excluded[0].why, "opened the pull request (A2)");
+    // Without them, the same approvals meet everything.
+    let reqs = run_written(&[edited_systems_login()], "someone", &[], &reviews);
+    assert!(reqs.iter().all(Requirement::is_met), "{reqs:#?}");
 }
 
 #[test]

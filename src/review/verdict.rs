@@ -1,7 +1,8 @@
 //! Which approvals count (A2, A4): the latest review of each reviewer
 //! stands (`APPROVED` counts, `CHANGES_REQUESTED` and `DISMISSED` cancel,
 //! comments change nothing); an approval counts only on the head commit,
-//! and never from the author or, on their own login, the staff member.
+//! and never from the author, from whoever wrote or committed the pull
+//! request's commits, or, on their own login, from the staff member.
 
 use std::collections::BTreeMap;
 

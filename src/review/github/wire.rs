@@ -86,6 +86,36 @@ pub(super) struct WirePull {
     pub(super) base: WireRef,
     #[serde(default)]
     pub(super) changed_files: Option<usize>,
+    /// How many commits the pull request has (GitHub lists at most 250).
+    #[serde(default)]
+    pub(super) commits: Option<usize>,
+}
+
+/// A GitHub account as a commit names it: null, or (seen on some
+/// commits) an object without a `login`, when the email matches none.
+#[derive(Deserialize)]
+pub(super) struct WireAccount {
+    #[serde(default)]
+    pub(super) login: Option<String>,
+}
+
+/// One entry of `GET /repos/{owner}/{repo}/pulls/{n}/commits`.
+#[derive(Deserialize)]
+pub(super) struct WirePullCommit {
+    pub(super) sha: String,
+    #[serde(default)]
+    pub(super) author: Option<WireAccount>,
+    #[serde(default)]
+    pub(super) committer: Option<WireAccount>,
+}
+
+impl WirePullCommit {
+    /// The logins of its author and committer, where GitHub knows them.
+    pub(super) fn logins(&self) -> impl Iterator<Item = &str> {
+        [&self.author, &self.committer]
+            .into_iter()
+            .filter_map(|a| a.as_ref()?.login.as_deref())
+    }
 }
 
 #[derive(Deserialize)]
@@ -156,6 +186,18 @@ mod tests {
             "access/logins/main/1.yaml"
         );
         assert_eq!(encode_path("a b/c#d?e"), "a%20b/c%23d%3Fe");
+    }
+
+    #[test]
+    fn commit_accounts_may_be_null_empty_or_a_login() {
+        let commits: Vec<WirePullCommit> = serde_json::from_str(
+            r#"[{"sha": "a", "author": {"login": "x"}, "committer": null},
+                {"sha": "b", "author": {}, "committer": {"login": "web-flow"}},
+                {"sha": "c"}]"#,
+        )
+        .unwrap();
+        let logins: Vec<Vec<&str>> = commits.iter().map(|c| c.logins().collect()).collect();
+        assert_eq!(logins, [vec!["x"], vec!["web-flow"], vec![]]);
     }
 
     #[test]
