@@ -58,6 +58,12 @@ pub fn run(args: Args) -> u8 {
                 eprintln!("error: {shown} is missing; run `alma-access codeowners` and commit it");
                 EXIT_FAILURE
             }
+            Freshness::Refused(why) => {
+                eprintln!(
+                    "error: {why}; CODEOWNERS must be a regular file: run `alma-access codeowners` and commit it"
+                );
+                EXIT_FAILURE
+            }
             Freshness::Stale(diff) => {
                 print!("{diff}");
                 eprintln!(

@@ -19,6 +19,17 @@ use crate::yaml::{self, Node, Pos, Problem, Span};
 
 pub use disk::{load_dir, load_dir_as};
 
+/// Reads one file of a checkout as the loader does: only a regular file
+/// (never through a link, never a pipe or device), at most
+/// [`MAX_FILE_BYTES`], as UTF-8. For the few files read outside the layout
+/// (`.github/CODEOWNERS`); the error says, in words, why it was not read.
+pub fn read_text(path: &std::path::Path) -> Result<String, String> {
+    let shown = path.display().to_string();
+    let bytes = read::read_regular(path)
+        .map_err(|r| format!("{shown}: {}", read::refused(&shown, r).message))?;
+    String::from_utf8(bytes).map_err(|_| format!("{shown}: the file is not valid UTF-8 text"))
+}
+
 /// Files larger than this are not read: no access file comes near it. The
 /// bound is on the bytes read, not on the size a file reports.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;

@@ -17,10 +17,9 @@ use super::input::parse_strict;
 
 /// Reads `units.yaml` and `institution.yaml` from an access folder.
 pub fn load(access_root: &Path) -> Result<(Units, Institution), String> {
-    let read = |name: &str| {
-        let path = access_root.join(name);
-        std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
-    };
+    // Read as the loader reads: a link or a pipe in a pull request's
+    // checkout is refused, never followed into the environment.
+    let read = |name: &str| crate::load::read_text(&access_root.join(name));
     let units: Units = parse_strict(&read("units.yaml")?)
         .map_err(|e| format!("{}: {e}", access_root.join("units.yaml").display()))?;
     let institution: Institution = parse_strict(&read("institution.yaml")?)
@@ -135,12 +134,18 @@ pub enum Freshness {
     Missing,
     /// A unified diff from the committed file to the expected one.
     Stale(String),
+    /// The committed file is not a regular file (a link, a pipe) or is
+    /// unreadable: it is never followed, and its content never shown.
+    Refused(String),
 }
 
 /// Compares `expected` with the file at `path`.
 pub fn check(expected: &str, path: &Path) -> Freshness {
-    match std::fs::read_to_string(path) {
-        Err(_) => Freshness::Missing,
+    if std::fs::symlink_metadata(path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
+        return Freshness::Missing;
+    }
+    match crate::load::read_text(path) {
+        Err(why) => Freshness::Refused(why),
         Ok(actual) if actual == expected => Freshness::Fresh,
         Ok(actual) => Freshness::Stale(
             similar::TextDiff::from_lines(actual.as_str(), expected)
@@ -172,6 +177,29 @@ mod tests {
         // The systems paths come last, so they win over the catch-all.
         assert!(text.find("/access/logins/").unwrap() < text.find("/schemas/").unwrap());
         assert_eq!(text, generate(&units, &institution, "access/").unwrap());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_codeowners_file_is_never_followed_or_shown() {
+        let dir = tempfile::tempdir().unwrap();
+        let secret = dir.path().join("secret");
+        std::fs::write(&secret, "ALMA_PROD_API_KEY=do-not-show\n").unwrap();
+        let linked = dir.path().join("CODEOWNERS");
+        std::os::unix::fs::symlink(&secret, &linked).unwrap();
+        match check("expected\n", &linked) {
+            Freshness::Refused(why) => {
+                assert!(
+                    why.contains("symbolic link") && !why.contains("do-not-show"),
+                    "{why}"
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(check("x", &dir.path().join("absent")), Freshness::Missing);
+        std::os::unix::fs::symlink("/proc/self/environ", dir.path().join("units.yaml")).unwrap();
+        let refused = load(dir.path()).unwrap_err();
+        assert!(refused.contains("symbolic link"), "{refused}");
     }
 
     #[test]
