@@ -25,6 +25,10 @@ pub struct Args {
     /// Also save the plan artifact (JSON) to this file.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Also write the unmanaged-access section (R11) as Markdown to this
+    /// file (empty when there is none), for the drift workflow's issue.
+    #[arg(long, value_name = "FILE")]
+    pub unmanaged_out: Option<PathBuf>,
     /// Exit 2 when the plan has changes (0 none, 1 error).
     #[arg(long)]
     pub detailed_exitcode: bool,
@@ -79,6 +83,13 @@ pub fn run(args: Args) -> u8 {
     {
         eprintln!("error: cannot write {}: {e}", path.display());
         return EXIT_FAILURE;
+    }
+    if let Some(path) = &args.unmanaged_out {
+        let legend = Legend::from_catalog(&start.repo.catalog);
+        if let Err(e) = std::fs::write(path, markdown::unmanaged(&plan, &legend)) {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return EXIT_FAILURE;
+        }
     }
     match args.format {
         Format::Text => print!(

@@ -5,7 +5,8 @@
 //! the logins left without an Alma account ("waiting") and of the
 //! deterministic drift a first `plan` shows, and each seeded user's roles.
 //! `seed_users.rs` builds the records around them: the libraries (with desks
-//! and service units) and role-type table, and the rich user records.
+//! and service units) and role-type table, and the rich user records;
+//! `seed_unmanaged.rs` the staff users no login file names (R11).
 //! Everything is a pure function of the repository, the environment and the
 //! day: no clock, no randomness (variations come from an FNV hash of the
 //! primary id), so the same inputs give byte-identical state.
@@ -24,6 +25,8 @@ pub use super::fixtures::{READ_ONLY_KEY, READ_WRITE_KEY};
 use super::state::{Access, KeyEntry, Limits, State};
 use super::validate;
 
+#[path = "seed_unmanaged.rs"]
+mod seed_unmanaged;
 #[path = "seed_users.rs"]
 mod seed_users;
 
@@ -101,6 +104,10 @@ pub fn from_repo(repo: &AccessRepo, environment: &str, today: NaiveDate) -> Stat
         .collect();
     let patron = vec![wire_role(&state, &patron_role(&inst.institution))];
     users.extend(seed_users::patrons(&ctx, &taken, &patron));
+    let mut taken = taken;
+    taken.extend(users.iter().map(|u| u.primary_id.to_lowercase()));
+    let wire = |role: &Role| wire_role(&state, role);
+    users.extend(seed_unmanaged::users(repo, today, &taken, wire, &patron[0]));
     users.sort_by_key(|u| u.primary_id.to_lowercase());
     state.users = users;
     debug_assert_eq!(state.check(), Ok(()));

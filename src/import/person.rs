@@ -12,16 +12,11 @@ use serde_json::Value;
 use crate::alma::wire;
 use crate::model::{Employment, LoginKind, Unit};
 
-/// Alma's record type of staff users.
-pub const STAFF: &str = "STAFF";
+pub use crate::alma::wire::STAFF;
 
 /// A code field's value, e.g. `record_type` -> `STAFF`.
 fn code<'a>(user: &'a wire::User, key: &str) -> Option<&'a str> {
-    match user.rest.get(key)? {
-        Value::String(s) => Some(s.as_str()),
-        Value::Object(o) => o.get("value").and_then(Value::as_str),
-        _ => None,
-    }
+    user.code(key)
 }
 
 /// A code field's value and description, upper-cased, for matching words.
@@ -37,33 +32,12 @@ fn code_text(user: &wire::User, key: &str) -> String {
 
 /// The record type (`STAFF`, `PUBLIC`, `CONTACT`), when the record carries one.
 pub fn record_type(user: &wire::User) -> Option<&str> {
-    code(user, "record_type")
-}
-
-fn text<'a>(user: &'a wire::User, key: &str) -> &'a str {
-    user.rest
-        .get(key)
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .unwrap_or_default()
+    user.record_type()
 }
 
 /// The full name, or first and last name, or the primary id.
 pub fn name(user: &wire::User) -> String {
-    let full = text(user, "full_name");
-    if !full.is_empty() {
-        return full.to_string();
-    }
-    let parts: Vec<&str> = ["first_name", "middle_name", "last_name"]
-        .iter()
-        .map(|k| text(user, k))
-        .filter(|s| !s.is_empty())
-        .collect();
-    if parts.is_empty() {
-        user.primary_id.clone()
-    } else {
-        parts.join(" ")
-    }
+    user.display_name()
 }
 
 /// The preferred email (else the first), if it looks like an address.

@@ -31,6 +31,7 @@ fn institution(reactivation: Reactivation) -> Institution {
         },
         api: Api::default(),
         review_interval_days: None,
+        unmanaged_access: Default::default(),
     }
 }
 

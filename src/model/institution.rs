@@ -25,6 +25,20 @@ pub struct Institution {
     pub api: Api,
     #[serde(default)]
     pub review_interval_days: Option<u32>,
+    /// What a full scan does with access no login file grants (R11).
+    #[serde(default)]
+    pub unmanaged_access: UnmanagedAccess,
+}
+
+/// What a full scan does with roles held by staff users without a login file (R11).
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum UnmanagedAccess {
+    /// List them in the plan.
+    #[default]
+    Report,
+    /// Plan their removal (deactivation for a user's last roles).
+    Remove,
 }
 
 impl Institution {

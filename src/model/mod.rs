@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 pub use catalog::{Catalog, GrantSpec, Level, LimitKind, ParameterKind, RoleType, ScopeRule};
 pub use grants::AlmaGrant;
-pub use institution::{Connection, Environment, Institution, Reactivation};
+pub use institution::{Connection, Environment, Institution, Reactivation, UnmanagedAccess};
 pub use login::{Employment, Login, LoginKind, LoginType, Profile, RoleGrant, SuspendReason};
 pub use units::{Unit, UnitFlag, Units};
 

@@ -29,6 +29,10 @@ fn key(role: &Role) -> Key {
 /// The user as read from Alma: `None` when Alma has no such user.
 pub type Actual<'a> = Option<&'a [Role]>;
 
+/// Why a user without a desired state loses its managed roles.
+const DELETED: &str = "the login file was deleted (R9)";
+const UNMANAGED: &str = "no login file grants access to this staff user (unmanaged access, R11)";
+
 /// Compares one user. `desired` is `None` when the login file was deleted
 /// (R9: every managed role goes); `primary_id` names the user either way.
 pub fn diff(
@@ -37,6 +41,35 @@ pub fn diff(
     desired: Option<&Desired>,
     actual: Actual<'_>,
     preserve: &BTreeSet<String>,
+) -> UserPlan {
+    compare(environment, primary_id, desired, actual, preserve, DELETED)
+}
+
+/// The plan for a staff user Alma has and no login file names, when
+/// `unmanaged_access: remove`: every managed role goes (R11).
+pub fn unmanaged(
+    environment: &str,
+    primary_id: &str,
+    actual: &[Role],
+    preserve: &BTreeSet<String>,
+) -> UserPlan {
+    compare(
+        environment,
+        primary_id,
+        None,
+        Some(actual),
+        preserve,
+        UNMANAGED,
+    )
+}
+
+fn compare(
+    environment: &str,
+    primary_id: &str,
+    desired: Option<&Desired>,
+    actual: Actual<'_>,
+    preserve: &BTreeSet<String>,
+    gone: &str,
 ) -> UserPlan {
     let mut plan = UserPlan {
         environment: environment.to_string(),
@@ -134,7 +167,7 @@ pub fn diff(
     }
     // Whatever is left is held but not granted.
     let remove_reason = match desired {
-        None => "the login file was deleted (R9)".to_string(),
+        None => gone.to_string(),
         Some(d) if matches!(d.standing, Standing::Ended { .. }) => d.standing.describe(),
         Some(d) => format!("not granted by {}", d.file),
     };

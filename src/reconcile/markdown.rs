@@ -9,7 +9,7 @@
 use std::fmt::Write as _;
 
 use super::plan::{Plan, UserStatus};
-use super::render::{Legend, summary, user_detail};
+use super::render::{self, Legend, summary, user_detail};
 use crate::text::{fence, html};
 
 /// GitHub refuses comments longer than this many characters.
@@ -37,6 +37,18 @@ pub fn markdown(plan: &Plan, legend: &Legend, limit: usize) -> String {
     let _ = writeln!(head, "### alma-access plan\n\n{verdict}\n\n{summary_fence}");
     head.push_str(&shown);
     let _ = writeln!(head, "{summary_fence}");
+    // Access granted outside the repository comes before the diffs, within half the room.
+    let section = unmanaged(plan, legend);
+    if head.len() + section.len() <= limit / 2 {
+        head.push_str(&section);
+    } else if !section.is_empty() {
+        let _ = writeln!(
+            head,
+            "\n**{} staff user(s) without a login file hold roles (R11)**: too many to list here; \
+             the full plan is in this run's `plan` artifact.",
+            plan.unmanaged.len()
+        );
+    }
     let tail = "\nUsers must log out of Alma and log in again for role changes to take effect.\n";
     let mut body = String::new();
     let changed: Vec<_> = plan.changed().collect();
@@ -87,6 +99,18 @@ pub fn markdown(plan: &Plan, legend: &Legend, limit: usize) -> String {
         out.push_str(tail);
     }
     out
+}
+
+/// The unmanaged-access section (R11) on its own: for the plan comment and
+/// for the drift workflow's issue. Empty when there is none.
+pub fn unmanaged(plan: &Plan, legend: &Legend) -> String {
+    if plan.unmanaged.is_empty() {
+        return String::new();
+    }
+    let mut text = String::new();
+    render::unmanaged(&mut text, plan, legend);
+    let fence = fence(&text);
+    format!("\n#### Unmanaged access\n\n{fence}\n{text}{fence}\n")
 }
 
 fn truncation_note(shown: usize, total: usize) -> String {

@@ -106,8 +106,13 @@ pub enum Scope {
 /// API calls one environment used.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Calls {
+    /// Every call, retries included.
     pub used: u64,
     pub remaining: Option<u64>,
+    /// Of those, the pages of the user listing (full scans).
+    pub listing: u64,
+    /// Of those, the reads of staff users without a login file (full scans).
+    pub unmanaged_reads: u64,
 }
 
 /// The `institution.yaml` safety setting a stop comes from (R10).
@@ -210,6 +215,8 @@ pub struct Plan {
     pub caps: Option<crate::model::institution::MaxRemovals>,
     /// The reach of each changed shared file (institution, catalogue, units, profiles).
     pub blast: Vec<Blast>,
+    /// Staff users without a login file who hold managed roles (full scans, R11).
+    pub unmanaged: Vec<super::unmanaged::UnmanagedUser>,
 }
 
 /// A user whose roles could not be read (never taken for "no roles", R10).

@@ -11,6 +11,7 @@ use similar::{ChangeTag, TextDiff};
 use crate::model::Catalog;
 
 use super::plan::{ChangeKind, Plan, RoleLine, Scope, UserPlan, UserStatus};
+use super::unmanaged::Disposition;
 
 /// The summary lists at most this many privileged changes by name.
 const MAX_PRIVILEGED_LINES: usize = 25;
@@ -111,6 +112,10 @@ pub fn text(plan: &Plan, legend: &Legend) -> String {
                 ),
             );
         }
+    }
+    if !plan.unmanaged.is_empty() {
+        out.push('\n');
+        unmanaged(&mut out, plan, legend);
     }
     let flagged: Vec<&UserPlan> = plan
         .users
@@ -273,12 +278,34 @@ pub(crate) fn summary(out: &mut String, plan: &Plan, legend: &Legend) {
     let calls: Vec<String> = plan
         .calls
         .iter()
-        .map(|(env, c)| match c.remaining {
-            Some(r) => format!("{env} {} (remaining today: {r})", c.used),
-            None => format!("{env} {}", c.used),
+        .map(|(env, c)| {
+            let mut parts = Vec::new();
+            if c.listing > 0 {
+                parts.push(format!(
+                    "{} listing the users, {} reading staff without a file",
+                    c.listing, c.unmanaged_reads
+                ));
+            }
+            if let Some(r) = c.remaining {
+                parts.push(format!("remaining today: {r}"));
+            }
+            if parts.is_empty() {
+                format!("{env} {}", c.used)
+            } else {
+                format!("{env} {} ({})", c.used, parts.join("; "))
+            }
         })
         .collect();
     put(out, format!("API calls: {}", join(calls)));
+    if !plan.unmanaged.is_empty() {
+        put(
+            out,
+            format!(
+                "Unmanaged access: {} staff user(s) without a login file hold roles (listed below, R11)",
+                plan.unmanaged.len()
+            ),
+        );
+    }
     losses(out, plan);
     for e in &plan.errors {
         put(
@@ -296,6 +323,36 @@ pub(crate) fn summary(out: &mut String, plan: &Plan, legend: &Legend) {
             put(
                 out,
                 format!("SAFETY STOP ({}): {}", stop.rule, stop.message),
+            );
+        }
+    }
+}
+
+/// Staff users without a login file who hold roles (R11), each with its roles.
+pub(crate) fn unmanaged(out: &mut String, plan: &Plan, legend: &Legend) {
+    put(
+        out,
+        format!(
+            "Unmanaged access (R11): {} staff user(s) without a login file hold roles \
+             no file grants; adopt one into a file with `alma-access import --user ID`, \
+             or set `unmanaged_access: remove`",
+            plan.unmanaged.len()
+        ),
+    );
+    for u in &plan.unmanaged {
+        let what = match u.disposition {
+            Disposition::Reported => "reported",
+            Disposition::Removed => "removed by this plan",
+            Disposition::Protected => "a protected user: managed by hand",
+        };
+        put(
+            out,
+            format!("  {} {} {} [{what}]", u.environment, u.primary_id, u.name),
+        );
+        for role in &u.roles {
+            put(
+                out,
+                format!("      {}", RoleLine(role, legend.name(&role.role_type))),
             );
         }
     }

@@ -11,6 +11,7 @@ mod alma_process;
 use alma_process::Alma;
 
 mod trust;
+mod whole_truth;
 
 const TODAY: &str = "2026-11-23";
 

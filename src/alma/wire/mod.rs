@@ -10,8 +10,10 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
 mod errors;
+mod user;
 
 pub use errors::{BodyFormat, ErrorBody, ErrorEntry, ErrorList, error_xml, parse_errors};
+pub use user::STAFF;
 
 /// One Alma user, as returned by `GET /users/{id}` and sent by `PUT`.
 ///

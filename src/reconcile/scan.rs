@@ -1,0 +1,215 @@
+//! Reading one environment for a plan: the users the request concerns
+//! (logins planned, login files deleted), diffed against what they should
+//! hold; on a full scan, the users no login file names (R11); and the API
+//! calls each part used. Every failed read is kept as that user's error,
+//! never taken for "no roles".
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use futures_util::StreamExt;
+
+use super::desired::Desired;
+use super::plan::{self, Plan, Scope, UserPlan};
+use super::unmanaged::{self, Disposition, UnmanagedUser};
+use super::{READ_CONCURRENCY, Request, diff, roles_of};
+use crate::alma::{AlmaError, AlmaRead, Role, normalize, wire};
+use crate::model::UnmanagedAccess;
+
+/// Reads and diffs environment `env` into `plan`.
+pub(super) async fn environment<R: AlmaRead>(
+    plan: &mut Plan,
+    reader: &R,
+    env: &str,
+    desired: &BTreeMap<String, Desired>,
+    request: &Request<'_>,
+) -> Result<(), AlmaError> {
+    let preserve = &request.repo.institution.preserve_roles;
+    let calls_before = reader.usage().calls;
+    plan.hosts.insert(env.to_string(), reader.endpoint());
+    let mut ids: BTreeMap<String, String> = desired
+        .iter()
+        .filter(|(id, _)| request.only.as_ref().is_none_or(|only| only.contains(*id)))
+        .map(|(id, d)| (id.clone(), d.primary_id.clone()))
+        .collect();
+    for gone in request
+        .deleted
+        .iter()
+        .filter(|d| d.environments.iter().any(|e| e == env))
+    {
+        ids.entry(gone.primary_id.to_lowercase())
+            .or_insert_with(|| gone.primary_id.clone());
+    }
+    for (key, id, read) in read(reader, ids).await? {
+        match read.and_then(|user| user.as_ref().map(roles).transpose()) {
+            Ok(actual) => {
+                let wanted = desired.get(&key);
+                plan.users
+                    .push(diff::diff(env, &id, wanted, actual.as_deref(), preserve));
+            }
+            Err(message) => failed(plan, env, id, message),
+        }
+    }
+    let mut calls = plan::Calls::default();
+    if matches!(request.scope, Scope::Full) && request.only.is_none() {
+        unmanaged(plan, reader, env, request, &mut calls).await?;
+    }
+    let usage = reader.usage();
+    calls.used = usage.calls - calls_before;
+    calls.remaining = usage.remaining;
+    plan.calls.insert(env.to_string(), calls);
+    Ok(())
+}
+
+/// Finds the staff users no login file names and what they hold (R11).
+async fn unmanaged<R: AlmaRead>(
+    plan: &mut Plan,
+    reader: &R,
+    env: &str,
+    request: &Request<'_>,
+    calls: &mut plan::Calls,
+) -> Result<(), AlmaError> {
+    let institution = &request.repo.institution;
+    let known: BTreeSet<String> = request
+        .repo
+        .logins
+        .iter()
+        .map(|l| l.primary_id.to_lowercase())
+        .collect();
+    let before = reader.usage().calls;
+    let listed = match unmanaged::staff_without_file(reader, &known).await {
+        Ok(listed) => listed,
+        Err(e @ AlmaError::DailyThreshold { .. }) => return Err(e),
+        Err(e) => {
+            let why = format!(
+                "listing Alma's users failed, so access granted outside the repository cannot be seen: {e}"
+            );
+            failed(plan, env, "(user list)".into(), why);
+            return Ok(());
+        }
+    };
+    calls.listing = reader.usage().calls - before;
+    let before = reader.usage().calls;
+    for (_, id, read) in read(reader, listed.into_iter().collect()).await? {
+        let user = match read {
+            Ok(Some(user)) => user,
+            Ok(None) => continue,
+            Err(message) => {
+                failed(plan, env, id, message);
+                continue;
+            }
+        };
+        let held = match roles(&user) {
+            Ok(held) => held,
+            Err(message) => {
+                failed(plan, env, id, message);
+                continue;
+            }
+        };
+        let managed: Vec<Role> = held
+            .iter()
+            .filter(|r| !institution.preserve_roles.contains(&r.role_type))
+            .cloned()
+            .collect();
+        if managed.is_empty() {
+            continue;
+        }
+        let protected = institution
+            .safety
+            .protected_users
+            .iter()
+            .any(|p| p.eq_ignore_ascii_case(&id));
+        let disposition = match (protected, institution.unmanaged_access) {
+            (true, _) => Disposition::Protected,
+            (false, UnmanagedAccess::Report) => Disposition::Reported,
+            (false, UnmanagedAccess::Remove) => Disposition::Removed,
+        };
+        if disposition == Disposition::Removed {
+            let preserve = &institution.preserve_roles;
+            plan.users.push(diff::unmanaged(env, &id, &held, preserve));
+        }
+        plan.unmanaged.push(UnmanagedUser {
+            environment: env.to_string(),
+            primary_id: id,
+            name: user.display_name(),
+            roles: normalize(managed),
+            disposition,
+        });
+    }
+    calls.unmanaged_reads = reader.usage().calls - before;
+    Ok(())
+}
+
+fn failed(plan: &mut Plan, env: &str, primary_id: String, message: String) {
+    plan.errors.push(plan::ReadFailure {
+        environment: env.to_string(),
+        primary_id,
+        message,
+    });
+}
+
+fn roles(user: &wire::User) -> Result<Vec<Role>, String> {
+    roles_of(user).map_err(|e| e.to_string())
+}
+
+type ReadResult = (String, String, Result<Option<wire::User>, String>);
+
+/// Reads users with bounded concurrency, sorted by key. A user Alma does
+/// not have is `Ok(None)`; any other failure (an answer that is another
+/// person included) is kept as that user's error. Reaching the daily API
+/// limit stops the whole run.
+async fn read<R: AlmaRead>(
+    reader: &R,
+    ids: BTreeMap<String, String>,
+) -> Result<Vec<ReadResult>, AlmaError> {
+    let results: Vec<(String, String, Result<Option<wire::User>, AlmaError>)> =
+        futures_util::stream::iter(ids)
+            .map(|(key, id)| async move {
+                let got = reader.read_user(&id).await;
+                (key, id, got)
+            })
+            .buffer_unordered(READ_CONCURRENCY)
+            .collect()
+            .await;
+    let mut out = Vec::with_capacity(results.len());
+    for (key, id, got) in results {
+        let read = match got {
+            Err(e @ AlmaError::DailyThreshold { .. }) => return Err(e),
+            Err(e) => Err(e.to_string()),
+            Ok(user) => Ok(user),
+        };
+        out.push((key, id, read));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
+/// How far each changed shared file reaches in this plan.
+pub(super) fn blast(plan: &Plan, request: &Request<'_>) -> Vec<plan::Blast> {
+    let all = request.repo.logins.len();
+    request
+        .tables
+        .iter()
+        .map(|table| {
+            let concerned = |id: &str| {
+                table
+                    .logins
+                    .as_ref()
+                    .is_none_or(|ids| ids.contains(&id.to_lowercase()))
+            };
+            let changed: Vec<&UserPlan> = plan
+                .changed()
+                .filter(|u| u.file.is_some() && concerned(&u.primary_id))
+                .collect();
+            let logins: BTreeSet<String> = changed
+                .iter()
+                .map(|u| u.primary_id.to_lowercase())
+                .collect();
+            plan::Blast {
+                file: table.file.clone(),
+                logins: table.logins.as_ref().map_or(all, BTreeSet::len),
+                changed: logins.len(),
+                roles: changed.iter().map(|u| u.changes.len()).sum(),
+            }
+        })
+        .collect()
+}

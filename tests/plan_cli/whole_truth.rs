@@ -1,0 +1,187 @@
+//! A full scan sees the whole truth (R11): staff users that no login file
+//! names but that hold roles (granted by hand, or left by a deleted file),
+//! at a listing cost of ceil(N/100) calls plus one read per such user;
+//! with `unmanaged_access: remove` their roles go like any other change.
+
+use serde_json::Value;
+
+use super::{Checkout, text};
+
+/// The minimal institution, whose seeded drift is a large share of its few
+/// roles: the ratio cap is raised so that adopting it is not a mass change.
+fn minimal() -> Checkout {
+    let c = Checkout::of("tests/fixtures/minimal");
+    c.edit(
+        "institution.yaml",
+        "max_removals: {count: 25, ratio: 0.1}",
+        "max_removals: {count: 25, ratio: 0.5}",
+    );
+    c.commit("A small institution: allow half its roles to change");
+    c
+}
+
+/// The emulator state the built-in target keeps for `env`.
+fn state(c: &Checkout, env: &str) -> alma_access::emulator::State {
+    alma_access::emulator::State::load(&c.root().join(format!(".alma-access/emulator/{env}.json")))
+        .unwrap()
+}
+
+fn plan_json(c: &Checkout) -> Value {
+    let out = c.run(&["plan", "--format", "json"], &[]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    serde_json::from_str::<Value>(&stdout).unwrap()["plan"].clone()
+}
+
+fn unmanaged(plan: &Value, env: &str) -> Vec<(String, String, Vec<String>)> {
+    plan["unmanaged"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["environment"] == env)
+        .map(|u| {
+            let roles = u["roles"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["role_type"].as_str().unwrap().to_string())
+                .collect();
+            (
+                u["name"].as_str().unwrap().to_string(),
+                u["disposition"].as_str().unwrap().to_string(),
+                roles,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_full_scan_reports_access_granted_outside_the_repository() {
+    let c = minimal();
+    let plan = plan_json(&c);
+    let found = unmanaged(&plan, "production");
+    assert!(
+        found.contains(&("Harold Vance".into(), "reported".into(), vec!["58".into()])),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(
+            "Break-Glass Administrator".into(),
+            "protected".into(),
+            vec!["26".into()]
+        )),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(name, _, roles)| name == "Dana Whitfield" && !roles.is_empty()),
+        "a desk role granted by hand: {found:?}"
+    );
+    // The listing costs ceil(N/100) calls, and one read per staff user without a file.
+    let alma = state(&c, "production");
+    let known: Vec<String> = std::fs::read_dir(c.root().join("access/logins"))
+        .unwrap()
+        .flat_map(|d| std::fs::read_dir(d.unwrap().path()).unwrap())
+        .map(|f| {
+            f.unwrap()
+                .path()
+                .file_stem()
+                .unwrap()
+                .to_string_lossy()
+                .to_lowercase()
+        })
+        .collect();
+    let staff_without_file = alma
+        .users
+        .iter()
+        .filter(|u| u.is_staff() && !known.contains(&u.primary_id.to_lowercase()))
+        .count() as u64;
+    let calls = &plan["calls"]["production"];
+    assert_eq!(calls["listing"], (alma.users.len() as u64).div_ceil(100));
+    assert_eq!(calls["unmanaged_reads"], staff_without_file);
+    let out = c.run(&["plan"], &[]);
+    let (stdout, _) = text(&out);
+    assert!(stdout.contains("Unmanaged access (R11): "), "{stdout}");
+    assert!(stdout.contains("Harold Vance [reported]"), "{stdout}");
+    let out = c.run(&["plan", "--format", "markdown"], &[]);
+    assert!(text(&out).0.contains("#### Unmanaged access"));
+}
+
+#[test]
+fn a_deleted_login_file_is_unmanaged_access_in_a_full_scan() {
+    let c = minimal();
+    assert_eq!(c.run(&["apply", "--confirm"], &[]).status.code(), Some(0));
+    c.remove("logins/main/10000007.yaml");
+    c.commit("Gus has left");
+    let plan = plan_json(&c);
+    let gus: Vec<_> = plan["unmanaged"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["primary_id"] == "10000007")
+        .collect();
+    assert_eq!(gus.len(), 2, "both environments: {gus:?}");
+    assert_eq!(gus[0]["roles"][0]["role_type"], "58");
+}
+
+#[test]
+fn with_unmanaged_access_remove_the_roles_go_under_the_same_gates() {
+    let c = minimal();
+    c.edit(
+        "institution.yaml",
+        "inactivity_days: 90",
+        "inactivity_days: 90\nunmanaged_access: remove",
+    );
+    c.commit("Remove access granted outside the repository");
+    let plan = plan_json(&c);
+    let found = unmanaged(&plan, "production");
+    assert!(found.contains(&("Harold Vance".into(), "removed".into(), vec!["58".into()])));
+    assert!(
+        found.contains(&(
+            "Break-Glass Administrator".into(),
+            "protected".into(),
+            vec!["26".into()]
+        )),
+        "a protected user is only reported: {found:?}"
+    );
+    // The removals count toward the caps like any other loss of access.
+    assert!(
+        plan["safety"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["rule"] == "max_removals.ratio"),
+        "{}",
+        plan["safety"]
+    );
+    let out = c.run(&["apply", "--confirm"], &[]);
+    assert_eq!(out.status.code(), Some(1), "the caps stop it");
+    let reason = "removing access granted outside the repository, agreed by LTS";
+    let out = c.run(&["apply", "--confirm", "--allow-mass-change", reason], &[]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("no login file grants access to this staff user"),
+        "{stdout}"
+    );
+    let again = plan_json(&c);
+    let left = unmanaged(&again, "production");
+    assert!(
+        left.iter().all(|(name, _, _)| name != "Harold Vance"),
+        "{left:?}"
+    );
+    assert!(left.iter().any(|(_, d, _)| d == "protected"));
+    let harold = state(&c, "production")
+        .users
+        .into_iter()
+        .find(|u| u.display_name() == "Harold Vance")
+        .unwrap();
+    let roles: Vec<String> = harold
+        .user_role
+        .unwrap()
+        .iter()
+        .map(|r| r.role_type.value.clone())
+        .collect();
+    assert_eq!(roles, ["200"], "the Patron role stays");
+}
