@@ -18,7 +18,7 @@ use crate::reconcile::apply::Report;
 use crate::reconcile::audit::AuditLog;
 use crate::reconcile::lock::{ApplyLock, lock_path};
 use crate::reconcile::render::{self, Legend};
-use crate::reconcile::{self, safety, saved};
+use crate::reconcile::{self, UserStatus, safety, saved};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -92,7 +92,6 @@ pub fn run(args: Args) -> u8 {
         eprintln!("error: {why}");
         return EXIT_FAILURE;
     }
-    let legend = Legend::from_catalog(&start.repo.catalog);
     let preserve = start.repo.institution.preserve_roles.clone();
     let confirm = args.confirm;
     let audit_path = args.audit.clone();
@@ -123,7 +122,10 @@ pub fn run(args: Args) -> u8 {
                 return Err(e);
             }
         };
-        print!("{}", render::text(&plan, &legend));
+        print!(
+            "{}",
+            render::text(&plan, &Legend::for_plan(&start.repo.catalog, &plan))
+        );
         if let Some(refusal) = safety::refusal(&plan, mass_change.is_some()) {
             targets.close().await;
             return Err(refusal);
@@ -132,7 +134,8 @@ pub fn run(args: Args) -> u8 {
             targets.close().await;
             return Ok(Ran::DryRun);
         }
-        if !plan.has_changes() {
+        let blocked = plan.users.iter().any(|u| u.status == UserStatus::Blocked);
+        if !plan.has_changes() && !blocked {
             targets.close().await;
             return Ok(Ran::Nothing);
         }
@@ -209,6 +212,9 @@ fn summarize(report: &Report, audit: &std::path::Path) -> u8 {
     }
     for (env, id, why) in &report.failed {
         println!("FAILED {env} {id}: {why}");
+    }
+    for (env, id, why) in &report.blocked {
+        println!("NOT APPLIED {env} {id}: {why}");
     }
     for e in &report.audit_errors {
         println!("AUDIT LOG NOT WRITTEN: {e}");

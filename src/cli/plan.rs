@@ -85,7 +85,7 @@ pub fn run(args: Args) -> u8 {
         return EXIT_FAILURE;
     }
     if let Some(path) = &args.unmanaged_out {
-        let legend = Legend::from_catalog(&start.repo.catalog);
+        let legend = Legend::for_plan(&start.repo.catalog, &plan);
         if let Err(e) = std::fs::write(path, markdown::unmanaged(&plan, &legend)) {
             eprintln!("error: cannot write {}: {e}", path.display());
             return EXIT_FAILURE;
@@ -94,11 +94,11 @@ pub fn run(args: Args) -> u8 {
     match args.format {
         Format::Text => print!(
             "{}",
-            render::text(&plan, &Legend::from_catalog(&start.repo.catalog))
+            render::text(&plan, &Legend::for_plan(&start.repo.catalog, &plan))
         ),
         Format::Json => println!("{}", artifact(&plan)),
         Format::Markdown => {
-            let legend = Legend::from_catalog(&start.repo.catalog);
+            let legend = Legend::for_plan(&start.repo.catalog, &plan);
             print!(
                 "{}",
                 markdown::markdown(&plan, &legend, markdown::GITHUB_COMMENT_LIMIT)

@@ -17,7 +17,7 @@ use chrono::{SecondsFormat, Utc};
 use crate::alma::{AlmaError, AlmaWrite, Role, normalize, wire};
 
 use super::audit::{AuditLog, Outcome, Record};
-use super::plan::{Plan, UserPlan, fingerprint};
+use super::plan::{Plan, UserPlan, UserStatus, fingerprint};
 use super::roles_of;
 
 /// What an apply did.
@@ -33,6 +33,8 @@ pub struct Report {
     pub failed: Vec<(String, String, String)>,
     /// Audit records that could not be written.
     pub audit_errors: Vec<String>,
+    /// Users not applied because Alma lacks a role they are granted.
+    pub blocked: Vec<(String, String, String)>,
 }
 
 impl Report {
@@ -41,6 +43,7 @@ impl Report {
             && self.skipped.is_empty()
             && self.failed.is_empty()
             && self.audit_errors.is_empty()
+            && self.blocked.is_empty()
     }
 }
 
@@ -55,7 +58,22 @@ pub async fn apply<W: AlmaWrite>(
     preserve: &BTreeSet<String>,
     audit: &mut AuditLog,
 ) -> Report {
-    let mut report = Report::default();
+    let blocked = plan
+        .users
+        .iter()
+        .filter(|u| u.status == UserStatus::Blocked)
+        .map(|u| {
+            (
+                u.environment.clone(),
+                u.primary_id.clone(),
+                u.notes.join("; "),
+            )
+        })
+        .collect();
+    let mut report = Report {
+        blocked,
+        ..Report::default()
+    };
     let mut environments: Vec<&str> = Vec::new();
     for user in plan.changed() {
         if !environments.contains(&user.environment.as_str()) {

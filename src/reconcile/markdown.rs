@@ -22,8 +22,14 @@ pub const MARKER: &str = "<!-- alma-access-plan -->";
 pub fn markdown(plan: &Plan, legend: &Legend, limit: usize) -> String {
     let mut head = String::new();
     let _ = writeln!(head, "{MARKER}");
+    let lacking = plan
+        .config
+        .iter()
+        .any(|f| matches!(f, super::config::ConfigFinding::Missing { .. }));
     let verdict = if !plan.errors.is_empty() {
         "⚠️ The plan is incomplete: some users could not be read."
+    } else if lacking {
+        "⛔ Alma lacks roles this plan grants: those users are not applied (see below)."
     } else if !plan.safety.is_empty() {
         "⛔ A safety stop would refuse to apply this plan."
     } else if plan.has_changes() {

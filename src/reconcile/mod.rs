@@ -13,6 +13,7 @@
 
 pub mod apply;
 pub mod audit;
+pub mod config;
 pub mod desired;
 pub mod diff;
 pub mod lock;
@@ -94,7 +95,24 @@ pub async fn plan<R: AlmaRead>(
     plan.losses = safety::losses(&plan, &all_desired, preserve);
     plan.safety = safety::check(&plan, request.repo, &all_desired);
     plan.blast = scan::blast(&plan, request);
+    keep_names_shown(&mut plan);
     Ok(plan)
+}
+
+/// Keeps the names of the role codes the plan shows, out of Alma's whole table.
+fn keep_names_shown(plan: &mut Plan) {
+    let shown: BTreeSet<&str> = plan
+        .users
+        .iter()
+        .flat_map(|u| u.before.iter().chain(&u.after))
+        .chain(plan.unmanaged.iter().flat_map(|u| &u.roles))
+        .map(|r| r.role_type.as_str())
+        .collect();
+    let kept = std::mem::take(&mut plan.role_names)
+        .into_iter()
+        .filter(|(code, _)| shown.contains(code.as_str()))
+        .collect();
+    plan.role_names = kept;
 }
 
 /// A plan of `request` before anything is read.
@@ -116,6 +134,8 @@ fn empty(request: &Request<'_>) -> Plan {
         caps: request.repo.institution.safety.max_removals,
         blast: Vec::new(),
         unmanaged: Vec::new(),
+        config: Vec::new(),
+        role_names: BTreeMap::new(),
     }
 }
 

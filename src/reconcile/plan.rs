@@ -67,6 +67,9 @@ pub enum UserStatus {
     Changed,
     /// The login has a file but Alma has no such user yet (R1): nothing to do until the feed creates it.
     Waiting,
+    /// The repository grants a role Alma does not have (a role type,
+    /// library or desk): nothing of this user is applied until it is fixed.
+    Blocked,
 }
 
 /// The plan for one user in one environment.
@@ -113,6 +116,8 @@ pub struct Calls {
     pub listing: u64,
     /// Of those, the reads of staff users without a login file (full scans).
     pub unmanaged_reads: u64,
+    /// Of those, the reads of Alma's configuration (role types, libraries, desks).
+    pub config: u64,
 }
 
 /// The `institution.yaml` safety setting a stop comes from (R10).
@@ -217,6 +222,10 @@ pub struct Plan {
     pub blast: Vec<Blast>,
     /// Staff users without a login file who hold managed roles (full scans, R11).
     pub unmanaged: Vec<super::unmanaged::UnmanagedUser>,
+    /// Roles the repository grants that Alma lacks, and roles users hold that Alma will refuse.
+    pub config: Vec<super::config::ConfigFinding>,
+    /// Role names from Alma's role type table, by code.
+    pub role_names: BTreeMap<String, String>,
 }
 
 /// A user whose roles could not be read (never taken for "no roles", R10).

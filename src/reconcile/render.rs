@@ -10,6 +10,7 @@ use similar::{ChangeTag, TextDiff};
 
 use crate::model::Catalog;
 
+use super::config::ConfigFinding;
 use super::plan::{ChangeKind, Plan, RoleLine, Scope, UserPlan, UserStatus};
 use super::unmanaged::Disposition;
 
@@ -77,6 +78,18 @@ impl Legend {
         }
     }
 
+    /// The catalogue's legend, with every role code of `plan` named: by
+    /// Alma's role type table first (what Alma calls it), the catalogue next.
+    pub fn for_plan(catalog: &Catalog, plan: &Plan) -> Legend {
+        let mut legend = Legend::from_catalog(catalog);
+        for (code, name) in &plan.role_names {
+            if !name.trim().is_empty() {
+                legend.names.insert(code.clone(), name.clone());
+            }
+        }
+        legend
+    }
+
     pub(crate) fn name(&self, code: &str) -> Option<&str> {
         self.names.get(code).map(String::as_str)
     }
@@ -111,6 +124,26 @@ pub fn text(plan: &Plan, legend: &Legend) -> String {
                     u.file.as_deref().unwrap_or("")
                 ),
             );
+        }
+    }
+    let blocked: Vec<&UserPlan> = plan
+        .users
+        .iter()
+        .filter(|u| u.status == UserStatus::Blocked)
+        .collect();
+    if !blocked.is_empty() {
+        out.push('\n');
+        put(
+            &mut out,
+            "Blocked: not applied until Alma has every role they are granted:",
+        );
+        for u in blocked {
+            for note in &u.notes {
+                put(
+                    &mut out,
+                    format!("  {} {}: {note}", u.environment, u.primary_id),
+                );
+            }
         }
     }
     if !plan.unmanaged.is_empty() {
@@ -185,9 +218,13 @@ pub(crate) fn summary(out: &mut String, plan: &Plan, legend: &Legend) {
     put(
         out,
         format!(
-            "Users: {} read, {} to change, {} waiting for an Alma account, {} unchanged",
+            "Users: {} read, {} to change,{} {} waiting for an Alma account, {} unchanged",
             plan.users.len(),
             count(UserStatus::Changed),
+            match count(UserStatus::Blocked) {
+                0 => String::new(),
+                n => format!(" {n} blocked,"),
+            },
             count(UserStatus::Waiting),
             count(UserStatus::Unchanged)
         ),
@@ -280,6 +317,9 @@ pub(crate) fn summary(out: &mut String, plan: &Plan, legend: &Legend) {
         .iter()
         .map(|(env, c)| {
             let mut parts = Vec::new();
+            if c.config > 0 {
+                parts.push(format!("{} reading Alma's configuration", c.config));
+            }
             if c.listing > 0 {
                 parts.push(format!(
                     "{} listing the users, {} reading staff without a file",
@@ -306,6 +346,7 @@ pub(crate) fn summary(out: &mut String, plan: &Plan, legend: &Legend) {
             ),
         );
     }
+    config_findings(out, plan, legend);
     losses(out, plan);
     for e in &plan.errors {
         put(
@@ -353,6 +394,67 @@ pub(crate) fn unmanaged(out: &mut String, plan: &Plan, legend: &Legend) {
             put(
                 out,
                 format!("      {}", RoleLine(role, legend.name(&role.role_type))),
+            );
+        }
+    }
+}
+
+/// Roles Alma lacks or will refuse (`reconcile::config`), at most
+/// [`MAX_PRIVILEGED_LINES`] of each named.
+fn config_findings(out: &mut String, plan: &Plan, legend: &Legend) {
+    let mut lacks = Vec::new();
+    let mut refuses = Vec::new();
+    for finding in &plan.config {
+        match finding {
+            ConfigFinding::Missing {
+                environment,
+                primary_id,
+                role,
+                why,
+                sources,
+            } => {
+                let from = if sources.is_empty() {
+                    String::new()
+                } else {
+                    format!(", granted by {}", sources.join(" + "))
+                };
+                lacks.push(format!(
+                    "{environment} {primary_id}: {} ({why}{from})",
+                    RoleLine(role, legend.name(&role.role_type))
+                ));
+            }
+            ConfigFinding::Refused {
+                environment,
+                primary_id,
+                role,
+                why,
+            } => refuses.push(format!(
+                "{environment} {primary_id}: {} ({why})",
+                RoleLine(role, legend.name(&role.role_type))
+            )),
+        }
+    }
+    for (label, lines) in [
+        (
+            "ALMA LACKS A ROLE THIS PLAN GRANTS (the user is not applied; fix catalog.yaml or units.yaml)",
+            lacks,
+        ),
+        (
+            "WARNING, ALMA WILL REFUSE A ROLE HELD (the user's update fails until it is removed in Alma)",
+            refuses,
+        ),
+    ] {
+        if lines.is_empty() {
+            continue;
+        }
+        put(out, format!("{label}:"));
+        for line in lines.iter().take(MAX_PRIVILEGED_LINES) {
+            put(out, format!("  ! {line}"));
+        }
+        if lines.len() > MAX_PRIVILEGED_LINES {
+            put(
+                out,
+                format!("  ! ... and {} more", lines.len() - MAX_PRIVILEGED_LINES),
             );
         }
     }

@@ -13,7 +13,7 @@ use crate::alma::RoleStatus;
 use crate::model::AccessRepo;
 
 use super::desired::Desired;
-use super::plan::{ChangeKind, Losses, Plan, SafetyRule, SafetyStop};
+use super::plan::{ChangeKind, Losses, Plan, SafetyRule, SafetyStop, UserStatus};
 
 /// Whether a change takes access away: a removal, a deactivation, or an
 /// expiry date set or moved earlier.
@@ -63,6 +63,7 @@ pub fn losses(
             .sum();
         let count = users
             .iter()
+            .filter(|u| u.status == UserStatus::Changed)
             .flat_map(|u| &u.changes)
             .filter(|c| is_loss(&c.kind))
             .count();

@@ -11,7 +11,7 @@ use futures_util::StreamExt;
 use super::desired::Desired;
 use super::plan::{self, Plan, Scope, UserPlan};
 use super::unmanaged::{self, Disposition, UnmanagedUser};
-use super::{READ_CONCURRENCY, Request, diff, roles_of};
+use super::{READ_CONCURRENCY, Request, config, diff, roles_of};
 use crate::alma::{AlmaError, AlmaRead, Role, normalize, wire};
 use crate::model::UnmanagedAccess;
 
@@ -39,6 +39,7 @@ pub(super) async fn environment<R: AlmaRead>(
         ids.entry(gone.primary_id.to_lowercase())
             .or_insert_with(|| gone.primary_id.clone());
     }
+    let first = plan.users.len();
     for (key, id, read) in read(reader, ids).await? {
         match read.and_then(|user| user.as_ref().map(roles).transpose()) {
             Ok(actual) => {
@@ -50,6 +51,9 @@ pub(super) async fn environment<R: AlmaRead>(
         }
     }
     let mut calls = plan::Calls::default();
+    let before = reader.usage().calls;
+    configuration(plan, reader, env, desired, first, request).await?;
+    calls.config = reader.usage().calls - before;
     if matches!(request.scope, Scope::Full) && request.only.is_none() {
         unmanaged(plan, reader, env, request, &mut calls).await?;
     }
@@ -57,6 +61,99 @@ pub(super) async fn environment<R: AlmaRead>(
     calls.used = usage.calls - calls_before;
     calls.remaining = usage.remaining;
     plan.calls.insert(env.to_string(), calls);
+    Ok(())
+}
+
+/// Reads Alma's configuration and checks the users planned since `first`
+/// against it: a role the repository grants that Alma lacks blocks that
+/// user; a role a user keeps that Alma will refuse is a warning.
+async fn configuration<R: AlmaRead>(
+    plan: &mut Plan,
+    reader: &R,
+    env: &str,
+    desired: &BTreeMap<String, Desired>,
+    first: usize,
+    request: &Request<'_>,
+) -> Result<(), AlmaError> {
+    let planned = &plan.users[first..];
+    let wanted = |u: &UserPlan| desired.get(&u.primary_id.to_lowercase());
+    let roles: Vec<&Role> = planned
+        .iter()
+        .flat_map(|u| {
+            let desired_roles = wanted(u)
+                .into_iter()
+                .flat_map(|d| d.roles.iter().map(|r| &r.role));
+            u.after.iter().chain(desired_roles)
+        })
+        .collect();
+    let institution = &request.repo.institution.institution;
+    let alma = match config::read(reader, institution, &roles).await {
+        Ok(alma) => alma,
+        Err(e @ AlmaError::DailyThreshold { .. }) => return Err(e),
+        Err(e) => {
+            let why = format!(
+                "reading Alma's configuration (role types, libraries, desks) failed, so roles Alma \
+                 would refuse cannot be found before writing: {e}; the key needs read access to \
+                 the Configuration API"
+            );
+            failed(plan, env, "(configuration)".into(), why);
+            return Ok(());
+        }
+    };
+    for (code, name) in &alma.role_types {
+        plan.role_names
+            .entry(code.clone())
+            .or_insert_with(|| name.clone());
+    }
+    for user in &mut plan.users[first..] {
+        let Some(d) = desired.get(&user.primary_id.to_lowercase()) else {
+            continue;
+        };
+        let missing = config::missing(&alma, d);
+        for (role, why, sources) in &missing {
+            user.notes.push(format!(
+                "not applied: {} grants a role Alma does not have ({why}); fix catalog.yaml or \
+                 units.yaml, or create it in Alma",
+                if sources.is_empty() {
+                    d.file.clone()
+                } else {
+                    sources.join(" + ")
+                }
+            ));
+            plan.config.push(config::ConfigFinding::Missing {
+                environment: env.to_string(),
+                primary_id: user.primary_id.clone(),
+                role: role.clone(),
+                why: why.clone(),
+                sources: sources.clone(),
+            });
+        }
+        if !missing.is_empty() && user.status != plan::UserStatus::Waiting {
+            user.status = plan::UserStatus::Blocked;
+        }
+    }
+    for user in &mut plan.users[first..] {
+        let granted: Vec<&Role> = desired
+            .get(&user.primary_id.to_lowercase())
+            .map(|d| d.roles.iter().map(|r| &r.role).collect())
+            .unwrap_or_default();
+        for role in user.after.iter().filter(|r| !granted.contains(r)) {
+            let Some(why) = config::refusal(&alma, role) else {
+                continue;
+            };
+            user.notes.push(format!(
+                "warning: Alma will refuse any update of this user while it holds {} @ {} ({why}): \
+                 remove or correct that role in Alma first",
+                role.role_type, role.scope
+            ));
+            plan.config.push(config::ConfigFinding::Refused {
+                environment: env.to_string(),
+                primary_id: user.primary_id.clone(),
+                role: role.clone(),
+                why,
+            });
+        }
+    }
     Ok(())
 }
 

@@ -185,3 +185,104 @@ fn with_unmanaged_access_remove_the_roles_go_under_the_same_gates() {
         .collect();
     assert_eq!(roles, ["200"], "the Patron role stays");
 }
+
+/// Changes the built-in emulator's saved state for `env`.
+fn edit_state(c: &Checkout, env: &str, edit: impl FnOnce(&mut alma_access::emulator::State)) {
+    let path = c.root().join(format!(".alma-access/emulator/{env}.json"));
+    let mut state = alma_access::emulator::State::load(&path).unwrap();
+    edit(&mut state);
+    state.save(&path).unwrap();
+}
+
+#[test]
+fn roles_alma_lacks_block_their_users_and_roles_it_refuses_are_warned() {
+    let c = minimal();
+    assert_eq!(
+        c.run(&["plan"], &[]).status.code(),
+        Some(0),
+        "seeds the emulator"
+    );
+    edit_state(&c, "production", |state| {
+        // Alma no longer has Design Analytics, which the catalogue grants Ada.
+        let table = state
+            .code_tables
+            .get_mut(alma_access::alma::ROLE_TYPE_TABLE)
+            .unwrap();
+        table.retain(|row| row.code != "220");
+        // Gus holds a role at a library since closed, granted by hand.
+        let gus = state
+            .users
+            .iter_mut()
+            .find(|u| u.primary_id == "10000007")
+            .unwrap();
+        let mut closed = gus.user_role.as_ref().unwrap()[0].clone();
+        closed.role_type.value = "200".into();
+        closed.scope.value = "CLOSED_LIB".into();
+        gus.user_role.as_mut().unwrap().push(closed);
+    });
+    let plan = plan_json(&c);
+    let findings = plan["config"].as_array().unwrap();
+    let ada = findings
+        .iter()
+        .find(|f| f["kind"] == "missing" && f["primary_id"] == "10000001")
+        .unwrap_or_else(|| panic!("{findings:?}"));
+    assert_eq!(ada["role"]["role_type"], "220");
+    assert_eq!(ada["environment"], "production");
+    let blocked: Vec<_> = plan["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["status"] == "blocked")
+        .map(|u| {
+            (
+                u["environment"].as_str().unwrap(),
+                u["primary_id"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(blocked.contains(&("production", "10000001")), "{blocked:?}");
+    for (env, id) in &blocked {
+        assert_eq!(*env, "production", "only production lacks the role");
+        assert!(
+            findings.iter().any(|f| f["kind"] == "missing"
+                && f["primary_id"] == *id
+                && f["role"]["role_type"] == "220"),
+            "{id} is blocked for the missing role only"
+        );
+    }
+    let gus = findings
+        .iter()
+        .find(|f| f["kind"] == "refused" && f["primary_id"] == "10000007")
+        .unwrap_or_else(|| panic!("{findings:?}"));
+    assert!(gus["why"].as_str().unwrap().contains("library CLOSED_LIB"));
+
+    let out = c.run(&["plan"], &[]);
+    let (stdout, _) = text(&out);
+    assert!(
+        stdout.contains("ALMA LACKS A ROLE THIS PLAN GRANTS"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("WARNING, ALMA WILL REFUSE A ROLE HELD"),
+        "{stdout}"
+    );
+    let out = c.run(&["apply", "--env", "production", "--confirm"], &[]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("NOT APPLIED production 10000001"),
+        "{stdout}"
+    );
+    let audit =
+        alma_access::reconcile::audit::AuditLog::read(&c.root().join(".alma-access/audit.jsonl"))
+            .unwrap();
+    assert!(
+        audit.iter().all(|r| r.primary_id != "10000001"),
+        "Ada is never written"
+    );
+    assert!(
+        audit
+            .iter()
+            .any(|r| r.outcome == alma_access::reconcile::audit::Outcome::Applied)
+    );
+}
