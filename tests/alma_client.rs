@@ -12,6 +12,8 @@ use alma_access::alma::{
 use alma_access::emulator::StaffLoginRecord;
 use alma_access::emulator::fixtures::{self, READ_ONLY_KEY, READ_WRITE_KEY};
 use alma_access::emulator::{Emulator, Fault, Faults, Limits, NamedEntry, Server, State, serve};
+use alma_access::lifecycle::last_logins;
+use alma_access::lifecycle::login_report::LastLogin;
 use serde_json::json;
 
 async fn start(state: State) -> (Emulator, Server) {
@@ -603,4 +605,67 @@ async fn the_staff_login_report_over_http_checks_its_parameters() {
         let text = response.text().await.unwrap();
         assert!(text.contains(says), "{query}: {text}");
     }
+}
+
+#[tokio::test]
+async fn last_logins_are_read_page_by_page_and_reduced() {
+    let mut state = fixtures::institution();
+    state.staff_logins = staff_logins(250);
+    // A user whose only login is on the last page, and one with failed attempts only.
+    let last = day("2027-01-15").and_hms_opt(23, 59, 0).unwrap();
+    let record = |id: &str, successful| StaffLoginRecord {
+        primary_id: id.into(),
+        login_date: last,
+        successful,
+    };
+    let bulk = StaffLoginRecord {
+        primary_id: "bulk".into(),
+        login_date: day("2026-11-01").and_hms_opt(8, 0, 0).unwrap(),
+        successful: true,
+    };
+    state.staff_logins.extend(std::iter::repeat_n(bulk, 150));
+    state
+        .staff_logins
+        .extend([record("Late", true), record("locked", false)]);
+    let (emu, server) = start(state).await;
+    let alma = client(&server, READ_ONLY_KEY);
+    let fetched = last_logins::fetch(&alma, day("2027-01-15"), 90)
+        .await
+        .unwrap();
+    assert_eq!(
+        (fetched.from, fetched.to),
+        (day("2026-10-17"), day("2027-01-15"))
+    );
+    assert_eq!(fetched.entries, 91 + 150 + 2);
+    assert_eq!(fetched.pages, 3, "until total_record_count");
+    assert_eq!(fetched.failed_only, 1);
+    let users = &fetched.report.users;
+    assert_eq!(
+        users["late"],
+        LastLogin::On(day("2027-01-15")),
+        "ids compared in lower case"
+    );
+    assert_eq!(users["locked"], LastLogin::NoneRecorded);
+    // Days 136 (2027-01-15) and 135 are asmith's and jdoe's; desk1's day 134 is a failed attempt.
+    assert_eq!(users["asmith"], LastLogin::On(day("2027-01-15")));
+    assert_eq!(users["jdoe"], LastLogin::On(day("2027-01-14")));
+    assert_eq!(users["desk1"], LastLogin::On(day("2027-01-10")));
+    assert_eq!(users["bulk"], LastLogin::On(day("2026-11-01")));
+    assert_eq!(fetched.report.generated, Some(day("2027-01-15")));
+    assert_eq!(fetched.report.id_column, "staff_login[].primary_id");
+
+    let wide = last_logins::fetch(&alma, day("2027-05-08"), 90)
+        .await
+        .unwrap();
+    assert_eq!(wide.entries, 91, "2027-02-07 .. 2027-05-08 only");
+    let before = emu.stats().requests;
+    let far = last_logins::fetch(&alma, day("2027-03-15"), 90)
+        .await
+        .unwrap();
+    assert_eq!(far.pages, 1);
+    assert_eq!(emu.stats().requests - before, 1);
+    assert!(matches!(
+        last_logins::fetch(&alma, day("2027-01-15"), 91).await,
+        Err(last_logins::FetchError::Retention { days: 91 })
+    ));
 }
