@@ -9,8 +9,11 @@ use alma_access::alma::{
     AlmaClient, AlmaError, AlmaRead, AlmaWrite, ApiKey, ClientConfig, ROLE_TYPE_TABLE, Role,
     normalize, wire,
 };
+use alma_access::emulator::StaffLoginRecord;
 use alma_access::emulator::fixtures::{self, READ_ONLY_KEY, READ_WRITE_KEY};
 use alma_access::emulator::{Emulator, Fault, Faults, Limits, NamedEntry, Server, State, serve};
+use alma_access::lifecycle::last_logins;
+use alma_access::lifecycle::login_report::LastLogin;
 use serde_json::json;
 
 async fn start(state: State) -> (Emulator, Server) {
@@ -467,5 +470,202 @@ async fn bad_configuration_is_refused() {
     assert!(matches!(
         bad("https://x/almaws/v1", " "),
         AlmaError::Config { .. }
+    ));
+}
+
+/// `n` staff logins, one a day from 2026-09-01 at 09:00 UTC, every fifth a
+/// failed attempt, cycling through three users.
+fn staff_logins(n: usize) -> Vec<StaffLoginRecord> {
+    let first = chrono::NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
+    (0..n)
+        .map(|i| StaffLoginRecord {
+            primary_id: ["jdoe", "asmith", "desk1"][i % 3].into(),
+            login_date: (first + chrono::Days::new(i as u64))
+                .and_hms_opt(9, 0, 0)
+                .unwrap(),
+            successful: i % 5 != 4,
+        })
+        .collect()
+}
+
+fn day(s: &str) -> chrono::NaiveDate {
+    s.parse().unwrap()
+}
+
+#[tokio::test]
+async fn the_staff_login_report_is_paged_and_filtered_by_day() {
+    let mut state = fixtures::institution();
+    state.staff_logins = staff_logins(250); // 2026-09-01 .. 2027-05-08
+    let (emu, server) = start(state).await;
+    let alma = client(&server, READ_ONLY_KEY);
+    // 2026-10-17 is day 46, 2027-01-15 day 136: 91 days, both ends included.
+    let (from, to) = (day("2026-10-17"), day("2027-01-15"));
+    let mut seen = Vec::new();
+    for offset in [0, 50, 100] {
+        let page = alma.staff_logins(from, to, offset, 50).await.unwrap();
+        assert_eq!(page.total_record_count, Some(91));
+        seen.extend(page.logins);
+    }
+    assert_eq!(seen.len(), 91);
+    assert_eq!(seen.first().unwrap().day, from);
+    assert_eq!(seen.last().unwrap().day, to);
+    assert!(
+        seen.windows(2).all(|w| w[0].day < w[1].day),
+        "in stored order, no repeats"
+    );
+    assert_eq!(seen.iter().filter(|l| !l.successful).count(), 18);
+    assert_eq!(seen[0].primary_id, "asmith", "day 46 is the second user's");
+    let fields = alma
+        .staff_logins(from, to, 0, 1)
+        .await
+        .unwrap()
+        .fields
+        .unwrap();
+    assert_eq!(
+        (fields.list, fields.id, fields.date),
+        (
+            "staff_login".into(),
+            "primary_id".into(),
+            "login_date".into()
+        )
+    );
+    let none = alma
+        .staff_logins(day("2026-01-01"), day("2026-08-31"), 0, 100)
+        .await
+        .unwrap();
+    assert_eq!(none.total_record_count, Some(0));
+    assert!(none.logins.is_empty());
+    let err = alma.staff_logins(to, from, 0, 10).await.unwrap_err();
+    assert!(
+        matches!(err, AlmaError::Business { status: 400, .. }),
+        "{err:?}"
+    );
+    assert!(
+        emu.stats().unauthorized == 0,
+        "a read-only key may read the report"
+    );
+}
+
+#[tokio::test]
+async fn the_staff_login_report_over_http_checks_its_parameters() {
+    let mut state = fixtures::institution();
+    state.staff_logins = staff_logins(20);
+    let (_emu, server) = start(state).await;
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let http = reqwest::Client::new();
+    let get = |query: &str| {
+        http.get(format!(
+            "{}/users/staff-login-report?{query}",
+            server.base_url()
+        ))
+        .header("Authorization", format!("apikey {READ_ONLY_KEY}"))
+        .header("Accept", "application/json")
+        .send()
+    };
+    let body = |r: reqwest::Response| async { r.json::<serde_json::Value>().await.unwrap() };
+    let ok = get("login_date_from=2026-09-01Z&login_date_to=2026-09-10&successful=false")
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 200);
+    let ok = body(ok).await;
+    assert_eq!(ok["total_record_count"], 2, "{ok}");
+    assert_eq!(
+        ok["staff_login"][0],
+        json!({"primary_id": "asmith", "login_date": "2026-09-05T09:00:00Z", "successful": false})
+    );
+    let default_page = body(
+        get("login_date_from=2026-09-01&login_date_to=2026-09-30")
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        default_page["staff_login"].as_array().unwrap().len(),
+        10,
+        "Alma's default limit"
+    );
+    for (query, says) in [
+        ("login_date_to=2026-09-10", "login_date_from is mandatory"),
+        ("login_date_from=2026-09-01", "login_date_to is mandatory"),
+        (
+            "login_date_from=09/01/2026&login_date_to=2026-09-10",
+            "is not a date",
+        ),
+        (
+            "login_date_from=2026-09-01&login_date_to=2026-09-10&limit=101",
+            "limit must be",
+        ),
+        (
+            "login_date_from=2026-09-01&login_date_to=2026-09-10&successful=maybe",
+            "true or false",
+        ),
+    ] {
+        let response = get(query).await.unwrap();
+        assert_eq!(response.status(), 400, "{query}");
+        let text = response.text().await.unwrap();
+        assert!(text.contains(says), "{query}: {text}");
+    }
+}
+
+#[tokio::test]
+async fn last_logins_are_read_page_by_page_and_reduced() {
+    let mut state = fixtures::institution();
+    state.staff_logins = staff_logins(250);
+    // A user whose only login is on the last page, and one with failed attempts only.
+    let last = day("2027-01-15").and_hms_opt(23, 59, 0).unwrap();
+    let record = |id: &str, successful| StaffLoginRecord {
+        primary_id: id.into(),
+        login_date: last,
+        successful,
+    };
+    let bulk = StaffLoginRecord {
+        primary_id: "bulk".into(),
+        login_date: day("2026-11-01").and_hms_opt(8, 0, 0).unwrap(),
+        successful: true,
+    };
+    state.staff_logins.extend(std::iter::repeat_n(bulk, 150));
+    state
+        .staff_logins
+        .extend([record("Late", true), record("locked", false)]);
+    let (emu, server) = start(state).await;
+    let alma = client(&server, READ_ONLY_KEY);
+    let fetched = last_logins::fetch(&alma, day("2027-01-15"), 90)
+        .await
+        .unwrap();
+    assert_eq!(
+        (fetched.from, fetched.to),
+        (day("2026-10-17"), day("2027-01-15"))
+    );
+    assert_eq!(fetched.entries, 91 + 150 + 2);
+    assert_eq!(fetched.pages, 3, "until total_record_count");
+    assert_eq!(fetched.failed_only, 1);
+    let users = &fetched.report.users;
+    assert_eq!(
+        users["late"],
+        LastLogin::On(day("2027-01-15")),
+        "ids compared in lower case"
+    );
+    assert_eq!(users["locked"], LastLogin::NoneRecorded);
+    // Days 136 (2027-01-15) and 135 are asmith's and jdoe's; desk1's day 134 is a failed attempt.
+    assert_eq!(users["asmith"], LastLogin::On(day("2027-01-15")));
+    assert_eq!(users["jdoe"], LastLogin::On(day("2027-01-14")));
+    assert_eq!(users["desk1"], LastLogin::On(day("2027-01-10")));
+    assert_eq!(users["bulk"], LastLogin::On(day("2026-11-01")));
+    assert_eq!(fetched.report.generated, Some(day("2027-01-15")));
+    assert_eq!(fetched.report.id_column, "staff_login[].primary_id");
+
+    let wide = last_logins::fetch(&alma, day("2027-05-08"), 90)
+        .await
+        .unwrap();
+    assert_eq!(wide.entries, 91, "2027-02-07 .. 2027-05-08 only");
+    let before = emu.stats().requests;
+    let far = last_logins::fetch(&alma, day("2027-03-15"), 90)
+        .await
+        .unwrap();
+    assert_eq!(far.pages, 1);
+    assert_eq!(emu.stats().requests - before, 1);
+    assert!(matches!(
+        last_logins::fetch(&alma, day("2027-01-15"), 91).await,
+        Err(last_logins::FetchError::Retention { days: 91 })
     ));
 }

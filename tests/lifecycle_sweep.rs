@@ -3,12 +3,16 @@
 //! users missing from the report with and without a retention that covers
 //! the window, new staff left alone, the branch and its commit message, a
 //! diff of each swept file that is the inserted `suspended` block and
-//! nothing else, and swept files that still validate.
+//! nothing else, and swept files that still validate. `from_alma`: the
+//! same sweep with the logins read from the (emulated) Alma API.
 
 #[path = "common/fixture.rs"]
 mod fixture;
 #[path = "lifecycle_support/mod.rs"]
 mod support;
+
+#[path = "lifecycle_sweep/from_alma.rs"]
+mod from_alma;
 
 use std::path::{Path, PathBuf};
 

@@ -205,6 +205,15 @@ impl AlmaRead for Witness {
     async fn general(&self) -> Result<General, AlmaError> {
         self.client.general().await
     }
+    async fn staff_logins(
+        &self,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        offset: u32,
+        limit: u32,
+    ) -> Result<wire::StaffLoginPage, AlmaError> {
+        self.client.staff_logins(from, to, offset, limit).await
+    }
     fn usage(&self) -> ApiUsage {
         self.client.usage()
     }

@@ -141,6 +141,17 @@ pub trait AlmaRead: Send + Sync {
     /// The institution and environment the key belongs to.
     fn general(&self) -> impl Future<Output = Result<General, AlmaError>> + Send;
 
+    /// One page (`limit` at most [`MAX_PAGE`]) of the staff logins and
+    /// failed attempts from `from` through `to` (`GET /users/staff-login-report`;
+    /// Alma keeps at most 90 days), decoded tolerantly (see [`wire::decode_staff_logins`]).
+    fn staff_logins(
+        &self,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        offset: u32,
+        limit: u32,
+    ) -> impl Future<Output = Result<wire::StaffLoginPage, AlmaError>> + Send;
+
     /// Calls made so far and the remaining daily budget.
     fn usage(&self) -> ApiUsage;
 

@@ -3,8 +3,8 @@
 //! `user_id_type=all_unique` does), swap-all PUT (omitted fields are lost, a body
 //! without roles keeps the roles), all-or-nothing role validation with
 //! Alma-shaped 400s, case-insensitive ids, API keys (unknown, read-only),
-//! the per-second and daily limits with `X-Exl-Api-Remaining`, and injected
-//! faults. One state, two faces: [`Emulator`] implements
+//! the per-second and daily limits with `X-Exl-Api-Remaining`, injected
+//! faults, and the staff login report. One state, two faces: [`Emulator`] implements
 //! [`AlmaRead`](crate::alma::AlmaRead) and [`AlmaWrite`](crate::alma::AlmaWrite)
 //! in process (same checks, no limits or faults), and [`serve`] exposes it
 //! over HTTP under `/almaws/v1` for the real client and the binary. With a
@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::alma::error::AlmaErrorDetail;
@@ -23,6 +24,7 @@ mod api;
 pub mod faults;
 pub mod fixtures;
 mod gateway;
+mod logins;
 pub mod seed;
 mod server;
 pub mod state;
@@ -30,7 +32,10 @@ pub mod validate;
 
 pub use faults::{Fault, Faults};
 pub use server::{Server, serve};
-pub use state::{Access, CodeEntry, KeyEntry, LibraryEntry, Limits, NamedEntry, State, StateError};
+pub use state::{
+    Access, CodeEntry, KeyEntry, LibraryEntry, Limits, NamedEntry, StaffLoginRecord, State,
+    StateError,
+};
 
 /// The emulator: a [`State`] behind a lock, the limits' bookkeeping, faults
 /// and counters. Clones share everything.
@@ -250,6 +255,32 @@ impl alma::AlmaRead for Emulator {
     async fn general(&self) -> Result<General, AlmaError> {
         self.in_process();
         Ok(self.general_op().into())
+    }
+
+    /// Answered as over HTTP, then decoded by the client's decoder.
+    async fn staff_logins(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        offset: u32,
+        limit: u32,
+    ) -> Result<wire::StaffLoginPage, AlmaError> {
+        self.in_process();
+        let request = logins::ReportRequest {
+            from,
+            to,
+            successful: None,
+            offset: offset.into(),
+            limit: limit.min(alma::MAX_PAGE).into(),
+        };
+        let list = self
+            .staff_logins_op(&request)
+            .map_err(Refusal::into_error)?;
+        let value = serde_json::to_value(list).expect("the report serializes");
+        wire::decode_staff_logins(&value).map_err(|message| AlmaError::Decode {
+            what: "staff login report".into(),
+            message,
+        })
     }
 
     fn endpoint(&self) -> String {

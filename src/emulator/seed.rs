@@ -6,7 +6,8 @@
 //! deterministic drift a first `plan` shows, and each seeded user's roles.
 //! `seed_users.rs` builds the records around them: the libraries (with desks
 //! and service units) and role-type table, and the rich user records;
-//! `seed_unmanaged.rs` the staff users no login file names (R11).
+//! `seed_unmanaged.rs` the staff users no login file names (R11);
+//! `seed_logins.rs` their staff logins, for the staff login report.
 //! Everything is a pure function of the repository, the environment and the
 //! day: no clock, no randomness (variations come from an FNV hash of the
 //! primary id), so the same inputs give byte-identical state.
@@ -25,10 +26,14 @@ pub use super::fixtures::{READ_ONLY_KEY, READ_WRITE_KEY};
 use super::state::{Access, KeyEntry, Limits, State};
 use super::validate;
 
+#[path = "seed_logins.rs"]
+mod seed_logins;
 #[path = "seed_unmanaged.rs"]
 mod seed_unmanaged;
 #[path = "seed_users.rs"]
 mod seed_users;
+
+pub use seed_logins::{FAILED_ONLY, STALE};
 
 use seed_users::{Flavour, fnv};
 
@@ -88,10 +93,12 @@ pub fn from_repo(repo: &AccessRepo, environment: &str, today: NaiveDate) -> Stat
     let layout = Layout::choose(repo, &logins, today);
     let ctx = seed_users::Context::new(repo, environment, today);
     let mut users = Vec::new();
+    let mut seeded = Vec::new();
     for (login, desired) in &logins {
         if layout.waiting.contains(&login.primary_id) {
             continue;
         }
+        seeded.push(*login);
         let drift = layout.drift.get(&login.primary_id).copied();
         let roles = seeded_roles(&state, login, desired, drift);
         let flavour = layout.flavour(&login.primary_id);
@@ -110,6 +117,7 @@ pub fn from_repo(repo: &AccessRepo, environment: &str, today: NaiveDate) -> Stat
     users.extend(seed_unmanaged::users(repo, today, &taken, wire, &patron[0]));
     users.sort_by_key(|u| u.primary_id.to_lowercase());
     state.users = users;
+    state.staff_logins = seed_logins::staff_logins(repo, &seeded, today);
     debug_assert_eq!(state.check(), Ok(()));
     state
 }

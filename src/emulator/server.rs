@@ -27,6 +27,7 @@ use tokio::task::JoinHandle;
 use super::api::INVALID_REQUEST;
 use super::faults::Faults;
 use super::gateway::{Format, error_response, gateway};
+use super::logins::ReportQuery;
 use super::state::Limits;
 use super::{Emulator, Refusal, bump};
 use crate::alma::wire;
@@ -99,6 +100,7 @@ pub async fn serve(emulator: Emulator, addr: impl ToSocketAddrs) -> io::Result<S
 fn router(emulator: Emulator) -> Router {
     let api = Router::new()
         .route("/users", get(list_users))
+        .route("/users/staff-login-report", get(staff_logins))
         .route("/users/{id}", get(get_user).put(put_user))
         .route("/conf/general", get(general))
         .route("/conf/code-tables/{name}", get(code_table))
@@ -192,6 +194,17 @@ async fn list_users(
 ) -> Answer {
     let reply = paging(&emu, query.limit.as_deref(), query.offset.as_deref())
         .and_then(|(limit, offset)| emu.list_users_op(offset, limit, query.q.as_deref()));
+    Answer(reply.map_err(fail(format)).and_then(ok))
+}
+
+async fn staff_logins(
+    Shared(emu): Shared<Emulator>,
+    Extension(format): Extension<Format>,
+    Query(query): Query<ReportQuery>,
+) -> Answer {
+    let reply = paging(&emu, query.limit.as_deref(), query.offset.as_deref())
+        .and_then(|(limit, offset)| query.request(&emu, limit, offset))
+        .and_then(|request| emu.staff_logins_op(&request));
     Answer(reply.map_err(fail(format)).and_then(ok))
 }
 

@@ -1,6 +1,6 @@
 //! The emulator's state: one institution with its environment, API keys,
 //! libraries (with circulation desks and service units), code tables, users
-//! (in Alma's JSON form) and API limits. It is a plain JSON file, so a seed
+//! (in Alma's JSON form), staff logins and API limits. It is a plain JSON file, so a seed
 //! is just a state value: `State::load` reads one, `State::save` writes one
 //! atomically (a temporary file renamed over the old one).
 
@@ -9,6 +9,7 @@ use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 use crate::alma::wire;
@@ -37,6 +38,20 @@ pub struct State {
     pub users: Vec<wire::User>,
     #[serde(default)]
     pub limits: Limits,
+    /// Staff logins and failed attempts, for `GET /users/staff-login-report`,
+    /// in the order the report lists them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub staff_logins: Vec<StaffLoginRecord>,
+}
+
+/// One staff login, or a failed attempt.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffLoginRecord {
+    pub primary_id: String,
+    /// When, in UTC.
+    pub login_date: NaiveDateTime,
+    pub successful: bool,
 }
 
 /// An API key the emulator accepts.
@@ -196,6 +211,7 @@ impl State {
             code_tables: BTreeMap::new(),
             users: Vec::new(),
             limits: Limits::default(),
+            staff_logins: Vec::new(),
         }
     }
 

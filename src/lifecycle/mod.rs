@@ -1,13 +1,16 @@
 //! Lifecycle: where a login stands on a given day, from its dates alone
 //! (start, training, leave, suspension, end; rules R4-R7), and the changes
 //! the calendar and inactivity bring (R8). Everything here is pure except
-//! [`propose`], which writes a git branch. The reconciler turns a standing
-//! into role status and expiry; the lifecycle commands use the rest:
+//! [`propose`], which writes a git branch, and [`last_logins`], which reads
+//! the Alma API. The reconciler turns a standing into role status and
+//! expiry; the lifecycle commands use the rest:
 //!
 //! - this file: [`standing`], a login's standing on a day;
 //! - [`calendar`]: what changes today and in the next days (`alma-access lifecycle`);
 //! - [`login_report`] (with [`csv`]): Alma's Staff Login Report, exported as XLSX or CSV;
+//! - [`last_logins`]: the same report read from the Alma API, reduced to last logins;
 //! - [`inactivity`]: which logins the report shows inactive (R8, `sweep-inactive`);
+//! - [`suspend`]: the suspensions a sweep proposes, and its commit message;
 //! - [`recert`]: a unit's logins and grants, for re-certification (`review`);
 //! - [`edit`]: precise text edits of login files that keep comments and layout;
 //! - [`propose`]: edited files, validated, committed on a new branch for a pull request.
@@ -16,9 +19,11 @@ pub mod calendar;
 pub mod csv;
 pub mod edit;
 pub mod inactivity;
+pub mod last_logins;
 pub mod login_report;
 pub mod propose;
 pub mod recert;
+pub mod suspend;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

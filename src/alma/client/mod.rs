@@ -196,6 +196,29 @@ impl AlmaRead for AlmaClient {
         Ok(general.clone())
     }
 
+    async fn staff_logins(
+        &self,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        offset: u32,
+        limit: u32,
+    ) -> Result<wire::StaffLoginPage, AlmaError> {
+        const WHAT: &str = "staff login report";
+        let params = [
+            ("login_date_from", from.to_string()),
+            ("login_date_to", to.to_string()),
+            ("limit", limit.min(MAX_PAGE).to_string()),
+            ("offset", offset.to_string()),
+        ];
+        let body: serde_json::Value = self
+            .get_json(WHAT, "/users/staff-login-report", &params)
+            .await?;
+        wire::decode_staff_logins(&body).map_err(|message| AlmaError::Decode {
+            what: WHAT.into(),
+            message,
+        })
+    }
+
     fn endpoint(&self) -> String {
         crate::alma::host_of(&self.inner.base)
     }

@@ -10,9 +10,14 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
 mod errors;
+mod login_report;
 mod user;
 
 pub use errors::{BodyFormat, ErrorBody, ErrorEntry, ErrorList, error_xml, parse_errors};
+pub use login_report::{
+    StaffLogin, StaffLoginEntry, StaffLoginFields, StaffLoginList, StaffLoginPage,
+    decode_staff_logins,
+};
 pub use user::STAFF;
 
 /// One Alma user, as returned by `GET /users/{id}` and sent by `PUT`.
