@@ -5,8 +5,12 @@
 //! against N / rate, and the wall time of applying the k changes the seed's
 //! drift calls for, against the calls apply makes per user.
 //!
+//! The institution's Alma also holds `--patrons K` patrons per login
+//! (default 10), so that a full scan's listing of every user (R11) costs
+//! what it would in a real institution.
+//!
 //! Run: `cargo bench --bench plan_scale` (N = 10,000 at 200 requests/s), or
-//! `cargo bench --bench plan_scale -- --logins 1000 --rate 25`.
+//! `cargo bench --bench plan_scale -- --logins 1000 --rate 25 --patrons 10`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -30,6 +34,7 @@ fn arg(name: &str, default: f64) -> f64 {
 fn main() {
     let n = arg("--logins", 10_000.0) as usize;
     let rate = arg("--rate", 200.0);
+    let patrons = arg("--patrons", 10.0) as usize;
     let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("access");
@@ -45,6 +50,7 @@ fn main() {
         let env = "production".to_string();
         let mut state = emulator::seed::from_repo(&repo, &env, today);
         state.limits = Limits { per_second: rate.ceil() as u32, daily: 10_000_000 };
+        add_patrons(&mut state, patrons * n);
         let server = emulator::serve(Emulator::new(state), "127.0.0.1:0").await.unwrap();
         let mut config = ClientConfig::new(server.base_url(), ApiKey::new(emulator::seed::READ_WRITE_KEY));
         config.requests_per_second = rate;
@@ -61,7 +67,11 @@ fn main() {
             tables: Vec::new(),
             notices: Vec::new(),
         };
-        println!("plan_scale: {n} logins, emulator and client at {rate} requests/s, one environment");
+        println!(
+            "plan_scale: {n} logins, {} users in Alma ({} patrons), emulator and client at {rate} requests/s, one environment",
+            state_users(&alma[&env]).await,
+            patrons * n
+        );
 
         // A one-file change, planned in both environments (a second emulator serves the sandbox).
         let sandbox_state = emulator::seed::from_repo(&repo, "sandbox", today);
@@ -73,20 +83,30 @@ fn main() {
         let mut one_file = request(Some(BTreeSet::from([id.to_lowercase()])), Scope::Only { paths: vec![] });
         one_file.environments = vec![env.clone(), "sandbox".to_string()];
         let plan = reconcile::plan(&both, &one_file).await.unwrap();
-        let reads: Vec<String> = plan.calls.iter().map(|(e, c)| format!("{e} {}", c.used)).collect();
-        println!("  one-file change: Alma reads {} for {} user plans (minimum: 1 per environment)", reads.join(", "), plan.users.len());
+        let reads: Vec<String> = plan
+            .calls
+            .iter()
+            .map(|(e, c)| format!("{e} {} user read(s) + {} configuration reads", c.used - c.config, c.config))
+            .collect();
+        println!("  one-file change: {} for {} user plans (minimum: 1 user read per environment)", reads.join(", "), plan.users.len());
         let _ = sandbox.shutdown().await;
 
         let start = Instant::now();
         let plan = reconcile::plan(&alma, &request(None, Scope::Full)).await.unwrap();
         let secs = start.elapsed().as_secs_f64();
-        let reads = plan.calls[&env].used;
+        let calls = plan.calls[&env];
+        let reads = calls.used;
         let ideal = reads as f64 / rate;
         println!(
-            "  full scan: {:.1} s for {reads} reads (the logins in this environment); reads / rate = {ideal:.1} s; \
-             ratio {:.3}; {} changed, {} waiting, {} read errors",
+            "  full scan: {:.1} s for {reads} calls ({} user reads, {} listing pages, {} reads of staff without a file, \
+             {} configuration reads); calls / rate = {ideal:.1} s; ratio {:.3}; {} unmanaged; {} changed, {} waiting, {} read errors",
             secs,
+            reads - calls.listing - calls.unmanaged_reads - calls.config,
+            calls.listing,
+            calls.unmanaged_reads,
+            calls.config,
             secs / ideal,
+            plan.unmanaged.len(),
             plan.changed().count(),
             plan.users.iter().filter(|u| u.status == reconcile::UserStatus::Waiting).count(),
             plan.errors.len()
@@ -113,4 +133,29 @@ fn main() {
         println!("  plan after apply: {} changed", plan.changed().count());
         let _ = server.shutdown().await;
     });
+}
+
+/// Adds `count` patrons (record type PUBLIC, the Patron role only).
+fn add_patrons(state: &mut emulator::State, count: usize) {
+    let patron = state
+        .users
+        .iter()
+        .find(|u| u.record_type() == Some("PUBLIC"))
+        .cloned()
+        .expect("the seed has patrons");
+    for i in 0..count {
+        let mut user = patron.clone();
+        user.primary_id = format!("P{i:09}");
+        user.rest
+            .insert("full_name".into(), serde_json::json!(format!("Patron {i}")));
+        user.rest.remove("user_identifier");
+        state.users.push(user);
+    }
+}
+
+/// How many users Alma holds, from its first page.
+async fn state_users(alma: &AlmaClient) -> u64 {
+    alma_access::alma::AlmaRead::list_users(alma, 0, 1, None)
+        .await
+        .map_or(0, |p| p.total_record_count)
 }
