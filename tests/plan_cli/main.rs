@@ -13,6 +13,15 @@ use alma_process::Alma;
 mod trust;
 mod whole_truth;
 
+/// The binary under test: this build's, or the one `ALMA_ACCESS_TEST_BIN`
+/// names (to show that an attack test fails on an older build).
+fn binary() -> PathBuf {
+    std::env::var_os("ALMA_ACCESS_TEST_BIN").map_or_else(
+        || PathBuf::from(env!("CARGO_BIN_EXE_alma-access")),
+        PathBuf::from,
+    )
+}
+
 const TODAY: &str = "2026-11-23";
 
 /// A git checkout holding a copy of the sample institution.
@@ -77,7 +86,7 @@ impl Checkout {
     }
 
     fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_alma-access"));
+        let mut cmd = Command::new(binary());
         cmd.current_dir(self.root())
             .args(args)
             .args(["--today", TODAY]);
