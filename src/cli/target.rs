@@ -108,6 +108,23 @@ fn base_url(api_url: &str) -> String {
     }
 }
 
+/// Refuses a state folder reached through a link (`.alma-access` or its
+/// `emulator` folder committed as a link in a checkout): the emulator's
+/// state is read and written there, so it is never followed elsewhere.
+fn no_links(repo_root: &Path, dir: &Path) -> Result<(), String> {
+    let state = repo_root.join(".alma-access");
+    for path in [state.as_path(), dir] {
+        let linked = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        if linked {
+            return Err(format!(
+                "{} is a symbolic link; the built-in emulator keeps its state only in a real folder: remove the link",
+                path.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The folder holding the built-in emulator's state.
 pub fn emulator_dir(repo_root: &Path) -> PathBuf {
     repo_root.join(".alma-access").join("emulator")
@@ -122,6 +139,7 @@ async fn emulated(
     missing: &[String],
 ) -> Result<Targets, String> {
     let dir = emulator_dir(repo_root);
+    no_links(repo_root, &dir)?;
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     eprintln!(
         "note: no Alma API key is set ({}): using the built-in emulated Alma, seeded from the access repository \

@@ -350,3 +350,23 @@ fn a_mass_loss_of_access_stops_and_needs_an_explicit_override() {
     );
     assert!(records[..before].iter().all(|r| r.mass_change.is_none()));
 }
+
+#[cfg(unix)]
+#[test]
+fn the_built_in_emulator_never_keeps_its_state_through_a_link() {
+    let c = Checkout::of("tests/fixtures/minimal");
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), c.root().join(".alma-access")).unwrap();
+    let out = c.run(&["plan"], &[]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(".alma-access is a symbolic link"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_dir(elsewhere.path()).unwrap().count(),
+        0,
+        "nothing was written through the link"
+    );
+}
