@@ -65,6 +65,7 @@ fn main() {
             deleted: Vec::new(),
             commit: None,
             tables: Vec::new(),
+            reviewed: Default::default(),
             notices: Vec::new(),
         };
         println!(

@@ -87,6 +87,56 @@ pub fn institution_at(access_dir: &Path, rev: &str) -> Result<Institution, Strin
         .map_err(|e| format!("`{shown}` at `{rev}` cannot be read: {e}"))
 }
 
+/// The access repository as it is at revision `rev`, read from git and
+/// validated for `today` like the working tree (links and oversized files
+/// refused, as on disk). `None` when it does not validate there.
+pub fn repo_at(
+    access_dir: &Path,
+    rev: &str,
+    today: chrono::NaiveDate,
+) -> Result<Option<AccessRepo>, String> {
+    let (repo, relative) = open(access_dir)?;
+    let tree = repo
+        .revparse_single(rev)
+        .and_then(|o| o.peel_to_tree())
+        .map_err(|e| format!("cannot find revision `{rev}`: {}", e.message()))?;
+    let tree = if relative.as_os_str().is_empty() {
+        tree
+    } else {
+        match tree
+            .get_path(&relative)
+            .and_then(|e| e.to_object(&repo))
+            .and_then(|o| o.peel_to_tree())
+        {
+            Ok(t) => t,
+            Err(_) => return Ok(None),
+        }
+    };
+    let mut raw = Vec::new();
+    tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+        let rel = format!("{dir}{}", entry.name().unwrap_or_default());
+        let Some(kind) = FileKind::classify(&rel) else {
+            return git2::TreeWalkResult::Ok;
+        };
+        // Only plain blobs: a link (mode 120000) is never read as content.
+        let blob = (entry.filemode() & 0o170000 == 0o100000)
+            .then(|| repo.find_blob(entry.id()).ok())
+            .flatten()
+            .filter(|b| (b.size() as u64) <= crate::load::MAX_FILE_BYTES);
+        if let Some(blob) = blob {
+            raw.push(crate::load::RawFile {
+                display: rel,
+                kind,
+                bytes: Ok(blob.content().to_vec()),
+            });
+        }
+        git2::TreeWalkResult::Ok
+    })
+    .map_err(|e| format!("cannot read `{rev}`: {}", e.message()))?;
+    let loaded = crate::load::parse_files(raw);
+    Ok(crate::validate::validate(&loaded, today).repo)
+}
+
 /// Apply only moves forward: `rev` (the last commit applied) must be the
 /// commit checked out or one of its ancestors. An older checkout (an old
 /// workflow run re-run) would put back access removed since, so it is

@@ -293,6 +293,7 @@ async fn round_trip_in_process(source: &Path) -> usize {
         deleted: Vec::new(),
         commit: None,
         tables: Vec::new(),
+        reviewed: Default::default(),
         notices: Vec::new(),
     };
     let plan = reconcile::plan(&alma, &request).await.unwrap();

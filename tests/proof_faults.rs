@@ -131,6 +131,7 @@ fn request(repo: &AccessRepo) -> Request<'_> {
         deleted: Vec::new(),
         commit: None,
         tables: Vec::new(),
+        reviewed: Default::default(),
         notices: Vec::new(),
     }
 }

@@ -124,7 +124,7 @@ pub fn run(args: Args) -> u8 {
         };
         print!(
             "{}",
-            render::text(&plan, &Legend::for_plan(&start.repo.catalog, &plan))
+            render::body(&plan, &Legend::for_plan(&start.repo.catalog, &plan))
         );
         if let Some(refusal) = safety::refusal(&plan, mass_change.is_some()) {
             targets.close().await;
@@ -220,6 +220,8 @@ fn summarize(report: &Report, audit: &std::path::Path) -> u8 {
         println!("AUDIT LOG NOT WRITTEN: {e}");
     }
     println!("Audit log: {}", audit.display());
-    println!("Users must log out of Alma and log in again for role changes to take effect.");
+    if !report.applied.is_empty() {
+        println!("{}", render::LOG_OUT);
+    }
     if report.ok() { EXIT_OK } else { EXIT_FAILURE }
 }

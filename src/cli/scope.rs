@@ -1,7 +1,7 @@
 //! What `plan` and `apply` share: which access folder, environments and
 //! logins a run covers, and the validated repository it starts from.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -10,6 +10,7 @@ use super::{access_root, today_or};
 use crate::diag::render;
 use crate::history;
 use crate::model::{AccessRepo, Connection};
+use crate::reconcile::requested::Requested;
 use crate::reconcile::{Plan, Request, Scope};
 use crate::validate;
 
@@ -116,6 +117,7 @@ fn build_request<'a>(args: &ScopeArgs, start: &'a Start) -> Result<Request<'a>, 
         args.environments.clone()
     };
     let mut tables = Vec::new();
+    let mut reviewed = BTreeMap::new();
     let (scope, only, deleted) = if !args.only.is_empty() {
         let mut ids = BTreeSet::new();
         for path in &args.only {
@@ -139,6 +141,7 @@ fn build_request<'a>(args: &ScopeArgs, start: &'a Start) -> Result<Request<'a>, 
             base: base.clone(),
             files: changes.files,
         };
+        reviewed = reviewed_requests(start, base);
         let only = (!changes.everything).then_some(changes.logins);
         tables = changes.tables;
         (scope, only, changes.deleted)
@@ -155,8 +158,22 @@ fn build_request<'a>(args: &ScopeArgs, start: &'a Start) -> Result<Request<'a>, 
         deleted,
         commit,
         tables,
+        reviewed,
         notices: Vec::new(),
     })
+}
+
+/// What each login asked for at the reviewed revision `base` (the
+/// repository there, validated), by lower-cased primary id; empty when it
+/// does not validate there.
+fn reviewed_requests(start: &Start, base: &str) -> BTreeMap<String, Requested> {
+    let Ok(Some(repo)) = history::repo_at(&start.root, base, start.today) else {
+        return BTreeMap::new();
+    };
+    repo.logins
+        .iter()
+        .map(|login| (login.primary_id.to_lowercase(), Requested::of(login)))
+        .collect()
 }
 
 /// The commit the access folder is at, marked `-dirty` when its working

@@ -83,6 +83,9 @@ fn compare(
         after: Vec::new(),
         changes: Vec::new(),
         fingerprint: None,
+        requested: None,
+        request_changes: Vec::new(),
+        pending: Vec::new(),
     };
     if let Some(Standing::Inactive {
         why: Inactivity::AwaitingReactivation { until },

@@ -20,9 +20,11 @@ pub mod lock;
 pub mod markdown;
 pub mod plan;
 pub mod render;
+pub mod requested;
 pub mod safety;
 pub mod saved;
 mod scan;
+pub mod shown;
 pub mod unmanaged;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -67,6 +69,9 @@ pub struct Request<'a> {
     pub commit: Option<String>,
     /// The shared files that changed, for the plan's blast radius.
     pub tables: Vec<TableChange>,
+    /// On a plan of a change: what each login asked for at the reviewed
+    /// revision, by lower-cased primary id (absent: new, or not known).
+    pub reviewed: BTreeMap<String, requested::Requested>,
     /// Things a reviewer must know about how this plan was made (settings
     /// of the change that take effect only after merge), shown at its top.
     pub notices: Vec<String>,

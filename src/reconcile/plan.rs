@@ -92,6 +92,16 @@ pub struct UserPlan {
     pub changes: Vec<Change>,
     /// A fingerprint of the roles as read; apply refuses to write if they changed since.
     pub fingerprint: Option<String>,
+    /// What the login asks for, in the catalogue's words (absent when the file was deleted).
+    #[serde(default)]
+    pub requested: Option<super::requested::Requested>,
+    /// What this change asks for that the reviewed version did not (on a
+    /// plan of a change; empty otherwise).
+    #[serde(default)]
+    pub request_changes: Vec<String>,
+    /// For a login waiting for its Alma account: the roles it will get.
+    #[serde(default)]
+    pub pending: Vec<Role>,
 }
 
 /// How much of the repository a plan covers.

@@ -14,6 +14,7 @@ use crate::model::AccessRepo;
 
 use super::desired::Desired;
 use super::plan::{ChangeKind, Losses, Plan, SafetyRule, SafetyStop, UserStatus};
+use super::shown::{Shown, shown};
 
 /// Whether a change takes access away: a removal, a deactivation, or an
 /// expiry date set or moved earlier.
@@ -61,11 +62,12 @@ pub fn losses(
             .filter(|(id, _)| !read.contains(*id))
             .map(|(_, d)| d.roles.len())
             .sum();
+        // A role whose parameters change is one update, a loss only when a parameter goes.
         let count = users
             .iter()
             .filter(|u| u.status == UserStatus::Changed)
-            .flat_map(|u| &u.changes)
-            .filter(|c| is_loss(&c.kind))
+            .flat_map(|u| shown(&u.changes))
+            .filter(Shown::is_loss)
             .count();
         out.insert(
             env.clone(),

@@ -10,6 +10,7 @@ use futures_util::StreamExt;
 
 use super::desired::Desired;
 use super::plan::{self, Plan, Scope, UserPlan};
+use super::requested::{self, Requested};
 use super::unmanaged::{self, Disposition, UnmanagedUser};
 use super::{READ_CONCURRENCY, Request, config, diff, roles_of};
 use crate::alma::{AlmaError, AlmaRead, Role, normalize, wire};
@@ -44,8 +45,9 @@ pub(super) async fn environment<R: AlmaRead>(
         match read.and_then(|user| user.as_ref().map(roles).transpose()) {
             Ok(actual) => {
                 let wanted = desired.get(&key);
-                plan.users
-                    .push(diff::diff(env, &id, wanted, actual.as_deref(), preserve));
+                let mut user = diff::diff(env, &id, wanted, actual.as_deref(), preserve);
+                describe(&mut user, wanted, request);
+                plan.users.push(user);
             }
             Err(message) => failed(plan, env, id, message),
         }
@@ -62,6 +64,26 @@ pub(super) async fn environment<R: AlmaRead>(
     calls.remaining = usage.remaining;
     plan.calls.insert(env.to_string(), calls);
     Ok(())
+}
+
+/// Adds what the login asks for (and, on a plan of a change, what the change
+/// asks for anew), and for a login still waiting for its account, the roles
+/// it will get.
+fn describe(user: &mut UserPlan, desired: Option<&Desired>, request: &Request<'_>) {
+    let Some(login) = request.repo.login(&user.primary_id) else {
+        return;
+    };
+    let now = Requested::of(login);
+    if !request.reviewed.is_empty() {
+        let key = user.primary_id.to_lowercase();
+        user.request_changes = requested::changes(request.reviewed.get(&key), &now);
+    }
+    user.requested = Some(now);
+    if user.status == plan::UserStatus::Waiting {
+        user.pending = desired
+            .map(|d| d.roles.iter().map(|r| r.role.clone()).collect())
+            .unwrap_or_default();
+    }
 }
 
 /// Reads Alma's configuration and checks the users planned since `first`

@@ -131,7 +131,7 @@ fn a_fresh_checkout_plans_applies_and_converges_against_the_built_in_emulator() 
     );
     assert!(stderr.contains("built-in emulated Alma"), "{stderr}");
     assert!(
-        stdout.contains("Users: 82 read, 14 to change, 4 waiting"),
+        stdout.contains("Logins: 8 to change (1 in production, 6 in production and sandbox, 1 in sandbox), 2 waiting"),
         "{stdout}"
     );
 
@@ -140,7 +140,7 @@ fn a_fresh_checkout_plans_applies_and_converges_against_the_built_in_emulator() 
     assert!(text(&out).0.contains("Dry run: nothing was written"));
     let after_dry_run = text(&c.run(&["plan"], &[])).0;
     assert!(
-        after_dry_run.contains("14 to change"),
+        after_dry_run.contains("Logins: 8 to change"),
         "a dry run writes nothing:\n{after_dry_run}"
     );
 

@@ -11,7 +11,7 @@ fn the_initial_plan_renders() {
     let repo = world.repo();
     insta::assert_snapshot!(
         "initial_plan_text",
-        render::text(&plan, &Legend::from_catalog(&repo.catalog))
+        render::text(&plan, &Legend::for_plan(&repo.catalog, &plan))
     );
     let json = serde_json::to_string_pretty(&plan).unwrap();
     insta::assert_snapshot!("initial_plan_json", json);
@@ -36,7 +36,7 @@ fn a_plan_with_drift_and_a_leave_renders() {
     let plan = world.plan();
     insta::assert_snapshot!(
         "drift_and_leave_text",
-        render::text(&plan, &Legend::from_catalog(&world.repo().catalog))
+        render::text(&plan, &Legend::for_plan(&world.repo().catalog, &plan))
     );
 }
 
@@ -46,7 +46,7 @@ fn the_markdown_comment_renders() {
     let plan = world.plan();
     let md = alma_access::reconcile::markdown::markdown(
         &plan,
-        &Legend::from_catalog(&world.repo().catalog),
+        &Legend::for_plan(&world.repo().catalog, &plan),
         65_535,
     );
     assert!(md.starts_with(alma_access::reconcile::markdown::MARKER));
@@ -68,7 +68,7 @@ fn a_markdown_plan_of_5000_changed_users_fits_in_a_github_comment() {
         .collect();
     let md = markdown(
         &plan,
-        &Legend::from_catalog(&world.repo().catalog),
+        &Legend::for_plan(&world.repo().catalog, &plan),
         GITHUB_COMMENT_LIMIT,
     );
     assert!(
@@ -77,11 +77,11 @@ fn a_markdown_plan_of_5000_changed_users_fits_in_a_github_comment() {
         md.chars().count()
     );
     assert!(
-        md.contains("Users: 5000 read, 5000 to change"),
+        md.contains("Logins: 5000 to change"),
         "the summary is always there"
     );
     assert!(
-        md.contains("more changed user(s) not shown here"),
+        md.contains("more login(s) not shown here"),
         "the cut is said"
     );
     assert!(md.contains("plan` artifact"), "and points at the full plan");

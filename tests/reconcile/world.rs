@@ -76,6 +76,7 @@ impl World {
             deleted: Vec::<Deleted>::new(),
             commit: None,
             tables: Vec::new(),
+            reviewed: Default::default(),
             notices: Vec::new(),
         };
         adjust(&mut request);
