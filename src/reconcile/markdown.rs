@@ -66,8 +66,16 @@ pub fn markdown(plan: &Plan, legend: &Legend, limit: usize) -> String {
     let mut out = head + &body;
     let waiting = entries(plan, UserStatus::Waiting).len();
     if waiting > 0 {
+        let mut list = String::new();
+        render::waiting(&mut list, plan, legend);
+        let list_fence = fence(&list);
+        let folded = format!(
+            "\n<details><summary>{waiting} new login(s) wait for an Alma account (R1), with the roles they will get</summary>\n\n{list_fence}{list}{list_fence}\n</details>\n"
+        );
         let note = format!("\n{waiting} new login(s) wait for an Alma account (R1).\n");
-        if out.len() + note.len() + tail.len() <= limit {
+        if out.len() + folded.len() + tail.len() <= limit {
+            out.push_str(&folded);
+        } else if out.len() + note.len() + tail.len() <= limit {
             out.push_str(&note);
         }
     }

@@ -10,6 +10,7 @@ use std::process::{Command, Output};
 mod alma_process;
 use alma_process::Alma;
 
+mod people;
 mod trust;
 mod whole_truth;
 

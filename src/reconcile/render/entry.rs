@@ -179,7 +179,7 @@ fn role_diff(out: &mut String, before: &[Role], after: &[Role], legend: &Legend,
 }
 
 /// New logins waiting for their Alma account, with the roles they will get.
-pub(super) fn waiting(out: &mut String, plan: &Plan, legend: &Legend) {
+pub fn waiting(out: &mut String, plan: &Plan, legend: &Legend) {
     let waiting = entries(plan, UserStatus::Waiting);
     if waiting.is_empty() {
         return;
@@ -191,7 +191,20 @@ pub(super) fn waiting(out: &mut String, plan: &Plan, legend: &Legend) {
     );
     for e in waiting {
         put(out, format!("  {} in {}", e.person(), e.environments()));
-        let mut roles: Vec<&Role> = e.first().pending.iter().collect();
+        let user = e.first();
+        if !user.request_changes.is_empty() {
+            put(
+                out,
+                format!("      this change: {}", user.request_changes.join("; ")),
+            );
+        }
+        if let Some(request) = &user.requested {
+            put(
+                out,
+                format!("      request: {}", request.lines().join("; ")),
+            );
+        }
+        let mut roles: Vec<&Role> = user.pending.iter().collect();
         roles.sort_by(|a, b| by_code(a, b));
         if roles.is_empty() {
             continue;

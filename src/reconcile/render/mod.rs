@@ -14,7 +14,7 @@ mod entry;
 mod legend;
 mod summary;
 
-pub use entry::{Entry, entries};
+pub use entry::{Entry, entries, waiting};
 pub use legend::Legend;
 pub(crate) use summary::{summary, unmanaged};
 
