@@ -14,8 +14,9 @@ use super::scope::{self, ScopeArgs};
 use super::target::{self, Access};
 use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
 use crate::history;
-use crate::reconcile::apply::Report;
+use crate::reconcile::apply::{Done, Report};
 use crate::reconcile::audit::AuditLog;
+use crate::reconcile::audit::Outcome;
 use crate::reconcile::lock::{ApplyLock, lock_path};
 use crate::reconcile::render::{self, Legend};
 use crate::reconcile::{self, UserStatus, safety, saved};
@@ -153,7 +154,15 @@ pub fn run(args: Args) -> u8 {
         let audit = AuditLog::open(&audit_path)
             .map_err(|e| format!("cannot open the audit log {}: {e}", audit_path.display()))?;
         let mut audit = audit.with_mass_change(mass_change);
-        let report = reconcile::apply::apply(&targets.clients, &plan, &preserve, &mut audit).await;
+        println!();
+        let report = reconcile::apply::apply_with(
+            &targets.clients,
+            &plan,
+            &preserve,
+            &mut audit,
+            &mut print_done,
+        )
+        .await;
         drop(lock);
         targets.close().await;
         Ok(Ran::Applied(report))
@@ -197,6 +206,27 @@ enum Ran {
         why: String,
         users: Vec<(String, String)>,
     },
+}
+
+/// One line per user as apply goes: what became of it, who it is.
+fn print_done(done: Done<'_>) {
+    let user = done.user;
+    let who = user
+        .requested
+        .as_ref()
+        .map_or(String::new(), |r| format!(" {}", r.person()));
+    let what = match done.outcome {
+        Outcome::Applied => "applied",
+        Outcome::VerifyFailed => "NOT VERIFIED",
+        Outcome::Skipped => "skipped",
+        Outcome::Failed | Outcome::Started => "FAILED",
+    };
+    let detail = done.detail.map_or(String::new(), |d| format!(": {d}"));
+    let line = format!(
+        "{what} {} {}{who}{detail}",
+        user.environment, user.primary_id
+    );
+    println!("{}", crate::text::line(&line));
 }
 
 fn summarize(report: &Report, audit: &std::path::Path) -> u8 {

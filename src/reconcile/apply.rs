@@ -58,6 +58,26 @@ pub async fn apply<W: AlmaWrite>(
     preserve: &BTreeSet<String>,
     audit: &mut AuditLog,
 ) -> Report {
+    apply_with(alma, plan, preserve, audit, &mut |_| {}).await
+}
+
+/// What became of one user, as it happens.
+#[derive(Clone, Copy, Debug)]
+pub struct Done<'a> {
+    pub user: &'a UserPlan,
+    pub outcome: &'a Outcome,
+    pub detail: Option<&'a str>,
+}
+
+/// As [`apply`], telling `progress` about each user as it is done (for a
+/// line per user while a long apply runs).
+pub async fn apply_with<W: AlmaWrite>(
+    alma: &BTreeMap<String, W>,
+    plan: &Plan,
+    preserve: &BTreeSet<String>,
+    audit: &mut AuditLog,
+    progress: &mut dyn FnMut(Done<'_>),
+) -> Report {
     let blocked = plan
         .users
         .iter()
@@ -86,6 +106,7 @@ pub async fn apply<W: AlmaWrite>(
             audit: &mut *audit,
             plan,
             report: &mut report,
+            progress: &mut *progress,
         };
         match alma.get(env) {
             None => run.refuse_all(&users, "no Alma connection for this environment"),
@@ -100,6 +121,7 @@ struct Run<'a> {
     audit: &'a mut AuditLog,
     plan: &'a Plan,
     report: &'a mut Report,
+    progress: &'a mut dyn FnMut(Done<'_>),
 }
 
 impl Run<'_> {
@@ -124,7 +146,7 @@ impl Run<'_> {
             };
             let (outcome, detail, refused_key) = apply_user(writer, user, preserve, &mut log).await;
             log.append(outcome.clone(), detail.clone());
-            self.report.record(user, outcome, detail);
+            self.done(user, outcome, detail);
             if let Some(e) = refused_key {
                 let why = format!(
                     "not written: Alma refused the key of {} earlier in this apply ({e}); \
@@ -137,6 +159,16 @@ impl Run<'_> {
         }
     }
 
+    /// Reports one user's outcome and records it.
+    fn done(&mut self, user: &UserPlan, outcome: Outcome, detail: Option<String>) {
+        (self.progress)(Done {
+            user,
+            outcome: &outcome,
+            detail: detail.as_deref(),
+        });
+        self.report.record(user, outcome, detail);
+    }
+
     /// Records every user of `users` as not written, for `why`.
     fn refuse_all(&mut self, users: &[&UserPlan], why: &str) {
         for user in users {
@@ -147,8 +179,7 @@ impl Run<'_> {
                 errors: &mut self.report.audit_errors,
             };
             log.append(Outcome::Failed, Some(why.to_string()));
-            self.report
-                .record(user, Outcome::Failed, Some(why.to_string()));
+            self.done(user, Outcome::Failed, Some(why.to_string()));
         }
     }
 }

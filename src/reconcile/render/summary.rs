@@ -266,7 +266,9 @@ pub(crate) fn unmanaged(out: &mut String, plan: &Plan, legend: &Legend) {
             out,
             format!("  {} {} {} [{what}]", u.environment, u.primary_id, u.name),
         );
-        for role in &u.roles {
+        let mut roles: Vec<&crate::alma::Role> = u.roles.iter().collect();
+        roles.sort_by(|a, b| super::by_code(a, b));
+        for role in roles {
             put(
                 out,
                 format!("      {}", RoleLine(role, legend.name(&role.role_type))),
