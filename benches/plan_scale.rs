@@ -66,6 +66,7 @@ fn main() {
             commit: None,
             tables: Vec::new(),
             reviewed: Default::default(),
+            progress: Default::default(),
             notices: Vec::new(),
         };
         println!(

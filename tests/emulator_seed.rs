@@ -359,6 +359,7 @@ async fn a_first_plan_over_the_seed_shows_the_drift_and_no_safety_stop() {
         commit: None,
         tables: Vec::new(),
         reviewed: Default::default(),
+        progress: Default::default(),
         notices: Vec::new(),
     };
     let plan = reconcile::plan(&emulators, &request).await.unwrap();

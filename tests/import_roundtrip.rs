@@ -294,6 +294,7 @@ async fn round_trip_in_process(source: &Path) -> usize {
         commit: None,
         tables: Vec::new(),
         reviewed: Default::default(),
+        progress: Default::default(),
         notices: Vec::new(),
     };
     let plan = reconcile::plan(&alma, &request).await.unwrap();

@@ -132,6 +132,7 @@ fn request(repo: &AccessRepo) -> Request<'_> {
         commit: None,
         tables: Vec::new(),
         reviewed: Default::default(),
+        progress: Default::default(),
         notices: Vec::new(),
     }
 }

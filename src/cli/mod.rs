@@ -151,6 +151,22 @@ fn init_logging() {
         .try_init();
 }
 
+/// Progress on stderr while users are read, when stderr is a terminal
+/// (never in logs or pipes): one line rewritten in place, ended when done.
+pub fn terminal_progress() -> crate::reconcile::Progress {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return crate::reconcile::Progress::default();
+    }
+    crate::reconcile::Progress::new(|what, done, of| {
+        let step = (of / 100).max(1);
+        if done == of || done % step == 0 {
+            let end = if done == of { "\n" } else { "" };
+            eprint!("\r{what}: {done} of {of}{end}");
+        }
+    })
+}
+
 /// Writes to stdout; a closed pipe is a failure, not a panic.
 pub fn emit(text: &str) -> u8 {
     let mut stdout = std::io::stdout().lock();

@@ -159,6 +159,7 @@ fn build_request<'a>(args: &ScopeArgs, start: &'a Start) -> Result<Request<'a>, 
         commit,
         tables,
         reviewed,
+        progress: super::terminal_progress(),
         notices: Vec::new(),
     })
 }

@@ -55,6 +55,36 @@ pub struct TableChange {
     pub logins: Option<BTreeSet<String>>,
 }
 
+/// Where a long plan tells how far it has got: `(what, done, of)`, e.g.
+/// `("reading production users", 120, 980)`. Silent by default.
+#[derive(Clone, Default)]
+pub struct Progress(Option<std::sync::Arc<Report>>);
+
+/// What a [`Progress`] calls.
+type Report = dyn Fn(&str, usize, usize) + Send + Sync;
+
+impl Progress {
+    pub fn new(report: impl Fn(&str, usize, usize) + Send + Sync + 'static) -> Progress {
+        Progress(Some(std::sync::Arc::new(report)))
+    }
+
+    pub fn tell(&self, what: &str, done: usize, of: usize) {
+        if let Some(report) = &self.0 {
+            report(what, done, of);
+        }
+    }
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Progress(on)"
+        } else {
+            "Progress(off)"
+        })
+    }
+}
+
 /// What to plan.
 #[derive(Clone, Debug)]
 pub struct Request<'a> {
@@ -72,6 +102,8 @@ pub struct Request<'a> {
     /// On a plan of a change: what each login asked for at the reviewed
     /// revision, by lower-cased primary id (absent: new, or not known).
     pub reviewed: BTreeMap<String, requested::Requested>,
+    /// Where to tell how far the reading has got.
+    pub progress: Progress,
     /// Things a reviewer must know about how this plan was made (settings
     /// of the change that take effect only after merge), shown at its top.
     pub notices: Vec<String>,

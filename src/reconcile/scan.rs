@@ -12,7 +12,7 @@ use super::desired::Desired;
 use super::plan::{self, Plan, Scope, UserPlan};
 use super::requested::{self, Requested};
 use super::unmanaged::{self, Disposition, UnmanagedUser};
-use super::{READ_CONCURRENCY, Request, config, diff, roles_of};
+use super::{Progress, READ_CONCURRENCY, Request, config, diff, roles_of};
 use crate::alma::{AlmaError, AlmaRead, Role, normalize, wire};
 use crate::model::UnmanagedAccess;
 
@@ -41,7 +41,8 @@ pub(super) async fn environment<R: AlmaRead>(
             .or_insert_with(|| gone.primary_id.clone());
     }
     let first = plan.users.len();
-    for (key, id, read) in read(reader, ids).await? {
+    let what = format!("reading {env} users");
+    for (key, id, read) in read(reader, ids, &request.progress, &what).await? {
         match read.and_then(|user| user.as_ref().map(roles).transpose()) {
             Ok(actual) => {
                 let wanted = desired.get(&key);
@@ -208,7 +209,15 @@ async fn unmanaged<R: AlmaRead>(
     };
     calls.listing = reader.usage().calls - before;
     let before = reader.usage().calls;
-    for (_, id, read) in read(reader, listed.into_iter().collect()).await? {
+    let what = format!("reading {env} staff without a login file");
+    for (_, id, read) in read(
+        reader,
+        listed.into_iter().collect(),
+        &request.progress,
+        &what,
+    )
+    .await?
+    {
         let user = match read {
             Ok(Some(user)) => user,
             Ok(None) => continue,
@@ -279,16 +288,22 @@ type ReadResult = (String, String, Result<Option<wire::User>, String>);
 async fn read<R: AlmaRead>(
     reader: &R,
     ids: BTreeMap<String, String>,
+    progress: &Progress,
+    what: &str,
 ) -> Result<Vec<ReadResult>, AlmaError> {
-    let results: Vec<(String, String, Result<Option<wire::User>, AlmaError>)> =
-        futures_util::stream::iter(ids)
-            .map(|(key, id)| async move {
-                let got = reader.read_user(&id).await;
-                (key, id, got)
-            })
-            .buffer_unordered(READ_CONCURRENCY)
-            .collect()
-            .await;
+    let total = ids.len();
+    let mut reads = futures_util::stream::iter(ids)
+        .map(|(key, id)| async move {
+            let got = reader.read_user(&id).await;
+            (key, id, got)
+        })
+        .buffer_unordered(READ_CONCURRENCY);
+    let mut results: Vec<(String, String, Result<Option<wire::User>, AlmaError>)> =
+        Vec::with_capacity(total);
+    while let Some(result) = reads.next().await {
+        results.push(result);
+        progress.tell(what, results.len(), total);
+    }
     let mut out = Vec::with_capacity(results.len());
     for (key, id, got) in results {
         let read = match got {

@@ -77,6 +77,7 @@ impl World {
             commit: None,
             tables: Vec::new(),
             reviewed: Default::default(),
+            progress: Default::default(),
             notices: Vec::new(),
         };
         adjust(&mut request);
