@@ -294,7 +294,7 @@ fn a_role_added_by_hand_in_alma_is_removed() {
     let world = applied();
     world.edit_in_alma("production", GUS_ID, |roles| {
         let mut extra = patron("01TEST_INST");
-        extra.role_type.value = "206".into();
+        extra.set_code("role_type", "206");
         roles.push(extra);
     });
     let plan = world.plan();
@@ -314,7 +314,7 @@ fn duplicates_in_alma_are_normalised() {
     world.edit_in_alma("sandbox", GUS_ID, |roles| {
         let copy = roles
             .iter()
-            .find(|r| r.role_type.value == "58")
+            .find(|r| r.code("role_type").as_deref() == Some("58"))
             .unwrap()
             .clone();
         roles.push(copy);
@@ -451,7 +451,7 @@ fn a_login_without_an_alma_account_waits() {
 fn a_users_last_roles_are_deactivated_not_removed() {
     let world = applied();
     world.edit_in_alma("production", GUS_ID, |roles| {
-        roles.retain(|r| r.role_type.value != "200")
+        roles.retain(|r| r.code("role_type").as_deref() != Some("200"))
     });
     let deleted = vec![Deleted {
         primary_id: GUS_ID.into(),
