@@ -6,7 +6,8 @@
 //! to write if its roles changed since the plan (compare-and-swap on the
 //! fingerprint), record in the audit log that the write starts (made
 //! durable before anything is sent), send back the whole user with only
-//! `user_role` replaced, read again to verify, and record the outcome. One
+//! the roles the plan changes changed ([`roles`]: every other role exactly
+//! as Alma sent it), read again to verify, and record the outcome. One
 //! user's failure does not stop the others; every outcome is reported. A
 //! user is never written when its `started` record could not be saved.
 
@@ -14,11 +15,15 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{SecondsFormat, Utc};
 
-use crate::alma::{AlmaError, AlmaWrite, Role, normalize, wire};
+use crate::alma::{AlmaError, AlmaWrite};
 
 use super::audit::{AuditLog, Outcome, Record};
 use super::plan::{Plan, UserPlan, UserStatus, fingerprint};
 use super::roles_of;
+
+mod roles;
+
+use roles::{same_roles, with_roles};
 
 /// What an apply did.
 #[derive(Debug, Default)]
@@ -280,53 +285,4 @@ async fn verify<W: AlmaWrite>(writer: &W, user: &UserPlan) -> UserOutcome {
         Err(e) => format!("reading the user back failed: {e}"),
     };
     done(Outcome::VerifyFailed, why)
-}
-
-/// The user as read, with `user_role` replaced by `after`. Preserved roles
-/// and roles that stay the same keep their wire form exactly as Alma sent it.
-fn with_roles(fresh: &wire::User, after: &[Role], preserve: &BTreeSet<String>) -> wire::User {
-    let mut kept: Vec<(Option<Role>, &wire::UserRole)> = fresh
-        .user_role
-        .iter()
-        .flatten()
-        .map(|w| (Role::from_wire(w).ok(), w))
-        .collect();
-    let mut roles: Vec<wire::UserRole> = Vec::new();
-    for role in after {
-        let reused = kept.iter().position(|(r, _)| r.as_ref() == Some(role));
-        match reused {
-            Some(i) => roles.push(kept.remove(i).1.clone()),
-            None => roles.push(role.to_wire()),
-        }
-    }
-    // Preserved roles are in `after` already; any preserved role the plan did
-    // not know of (added since) is kept too, never dropped.
-    for (role, wire) in kept {
-        if role.is_some_and(|r| preserve.contains(&r.role_type)) {
-            roles.push(wire.clone());
-        }
-    }
-    let mut user = fresh.clone();
-    user.user_role = Some(roles);
-    user
-}
-
-/// Compares roles as the plan does: values, status and expiry, ignoring
-/// parameter scopes and descriptions.
-fn same_roles(read: &[Role], planned: &[Role]) -> bool {
-    let strip = |roles: &[Role]| {
-        normalize(
-            roles
-                .iter()
-                .map(|r| {
-                    let mut r = r.clone();
-                    for p in &mut r.parameters {
-                        p.scope = None;
-                    }
-                    r
-                })
-                .collect(),
-        )
-    };
-    strip(read) == strip(planned)
 }

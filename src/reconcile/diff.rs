@@ -1,30 +1,19 @@
 //! `diff`: the pure comparison of what a login should hold with what Alma
 //! holds, for one user in one environment. No I/O, no clock: the day is in
 //! the desired state. Roles are matched by type, scope and parameter
-//! values (not descriptions, not parameter scopes); Alma's duplicates are
-//! dropped; roles the institution preserves pass through untouched (R2).
+//! values (not descriptions, not parameter scopes), and a role held is
+//! planned as held but for the status and expiry granted, so what the plan
+//! shows is what apply sends; Alma's duplicates are dropped; roles the
+//! institution preserves pass through untouched (R2).
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::alma::role::RoleKey;
 use crate::alma::{Role, RoleStatus, normalize};
 use crate::lifecycle::{Inactivity, Standing};
 
 use super::desired::Desired;
 use super::plan::{Change, ChangeKind, UserPlan, UserStatus, fingerprint, sorted};
-
-/// What a role is matched on.
-type Key = (String, String, Vec<(String, String)>);
-
-fn key(role: &Role) -> Key {
-    let mut params: Vec<(String, String)> = role
-        .parameters
-        .iter()
-        .map(|p| (p.kind.clone(), p.value.clone()))
-        .collect();
-    params.sort();
-    params.dedup();
-    (role.role_type.clone(), role.scope.clone(), params)
-}
 
 /// The user as read from Alma: `None` when Alma has no such user.
 pub type Actual<'a> = Option<&'a [Role]>;
@@ -104,9 +93,9 @@ fn compare(
     let (preserved, managed): (Vec<&Role>, Vec<&Role>) =
         actual.iter().partition(|r| preserve.contains(&r.role_type));
     // Alma's copies of a role, grouped by what they are matched on.
-    let mut held: BTreeMap<Key, Vec<&Role>> = BTreeMap::new();
+    let mut held: BTreeMap<RoleKey, Vec<&Role>> = BTreeMap::new();
     for role in &managed {
-        held.entry(key(role)).or_default().push(role);
+        held.entry(role.key()).or_default().push(role);
     }
     let wanted: Vec<(Role, String)> = match desired {
         Some(d) => d
@@ -119,10 +108,20 @@ fn compare(
     let mut after: Vec<Role> = preserved.iter().map(|r| (*r).clone()).collect();
     let mut changes = Vec::new();
     for (role, why) in &wanted {
-        match held.remove(&key(role)) {
-            None => changes.push(change(ChangeKind::Add, role, why.clone())),
+        match held.remove(&role.key()) {
+            None => {
+                changes.push(change(ChangeKind::Add, role, why.clone()));
+                after.push(role.clone());
+            }
             Some(copies) => {
                 let current = copies[0];
+                // What is sent: the role as held (its parameter scopes, which
+                // are not compared), with the status and expiry granted.
+                after.push(Role {
+                    status: role.status,
+                    expiry_date: role.expiry_date,
+                    ..current.clone()
+                });
                 if copies.len() > 1 {
                     changes.push(change(
                         ChangeKind::Deduplicate {
@@ -163,7 +162,6 @@ fn compare(
                 }
             }
         }
-        after.push(role.clone());
     }
     // Whatever is left is held but not granted.
     let remove_reason = match desired {
@@ -184,7 +182,7 @@ fn compare(
         changes.retain(|c| c.kind != ChangeKind::Remove);
         let mut seen = BTreeSet::new();
         for role in removed {
-            if !seen.insert(key(&role)) {
+            if !seen.insert(role.key()) {
                 continue;
             }
             let mut inactive = role.clone();
@@ -231,3 +229,6 @@ fn grant_reason(desired: &Desired, sources: &[String]) -> String {
 fn standing_reason(desired: Option<&Desired>, default: &str) -> String {
     desired.map_or_else(|| default.to_string(), |d| d.standing.describe())
 }
+
+#[cfg(test)]
+mod tests;
