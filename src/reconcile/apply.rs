@@ -15,11 +15,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{SecondsFormat, Utc};
 
-use crate::alma::{AlmaError, AlmaWrite};
+use crate::alma::{AlmaError, AlmaWrite, wire};
 
 use super::audit::{AuditLog, Outcome, Record};
-use super::plan::{Plan, UserPlan, UserStatus, fingerprint};
-use super::roles_of;
+use super::diff::Held;
+use super::plan::{Plan, UserPlan, UserStatus};
 
 mod roles;
 
@@ -245,11 +245,9 @@ async fn apply_user<W: AlmaWrite>(
         }
         Err(e) => return failed("reading the user failed", e),
     };
-    let now = match roles_of(&fresh) {
-        Ok(roles) => roles,
-        Err(e) => return failed("the user's roles could not be read", e),
-    };
-    if user.fingerprint.as_deref() != Some(fingerprint(&now).as_str()) {
+    // Roles that cannot be read count too: the plan saw them pass through.
+    let now = Held::read(&fresh);
+    if user.fingerprint.as_deref() != Some(now.fingerprint().as_str()) {
         let why = "the user's roles changed in Alma since the plan was made; \
                    run plan again and review the new changes";
         return done(Outcome::Skipped, why.to_string());
@@ -270,17 +268,20 @@ async fn apply_user<W: AlmaWrite>(
             _ => failed("the update was refused", e),
         };
     }
-    verify(writer, user).await
+    verify(writer, user, &updated).await
 }
 
-/// Reads the user back and compares its roles with the plan.
-async fn verify<W: AlmaWrite>(writer: &W, user: &UserPlan) -> UserOutcome {
+/// Reads the user back and compares its roles with the plan, and the roles
+/// passed through unread with those sent.
+async fn verify<W: AlmaWrite>(writer: &W, user: &UserPlan, sent: &wire::User) -> UserOutcome {
     let why = match writer.read_user(&user.primary_id).await {
-        Ok(Some(back)) => match roles_of(&back) {
-            Ok(roles) if same_roles(&roles, &user.after) => return done(Outcome::Applied, None),
-            Ok(_) => "Alma's roles after the update differ from the plan".to_string(),
-            Err(e) => format!("the roles read back could not be decoded: {e}"),
-        },
+        Ok(Some(back)) => {
+            let back = Held::read(&back);
+            if same_roles(&back, &user.after, &Held::read(sent)) {
+                return done(Outcome::Applied, None);
+            }
+            "Alma's roles after the update differ from the plan".to_string()
+        }
         Ok(None) => "the user vanished after the update".to_string(),
         Err(e) => format!("reading the user back failed: {e}"),
     };

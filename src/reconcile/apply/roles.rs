@@ -9,7 +9,8 @@
 
 use std::collections::BTreeSet;
 
-use crate::alma::{Role, role, wire};
+use crate::alma::{Role, wire};
+use crate::reconcile::diff::Held;
 
 /// The user as read, with `user_role` replaced by `after`. Roles that
 /// cannot be read are never the tool's (a plan refuses a user whose managed
@@ -78,24 +79,30 @@ fn edited((wire, read): &(&wire::UserRole, Option<Role>), planned: &Role) -> wir
     out
 }
 
-/// Compares roles as the plan does: values, status and expiry, ignoring
-/// parameter scopes and descriptions.
-pub(super) fn same_roles(read: &[Role], planned: &[Role]) -> bool {
+/// Whether the roles read back are what was planned, compared as the plan
+/// compares them (values, status and expiry, not parameter scopes or
+/// descriptions; duplicates count), and the roles that cannot be read are
+/// the ones sent.
+pub(super) fn same_roles(back: &Held, planned: &[Role], sent: &Held) -> bool {
     let strip = |roles: &[Role]| {
-        role::normalize(
-            roles
-                .iter()
-                .map(|r| {
-                    let mut r = r.clone();
-                    for p in &mut r.parameters {
-                        p.scope = None;
-                    }
-                    r
-                })
-                .collect(),
-        )
+        let mut roles: Vec<Role> = roles
+            .iter()
+            .map(|r| {
+                let mut r = r.clone();
+                for p in &mut r.parameters {
+                    p.scope = None;
+                }
+                r
+            })
+            .collect();
+        for r in &mut roles {
+            r.parameters.sort();
+            r.parameters.dedup();
+        }
+        roles.sort();
+        roles
     };
-    strip(read) == strip(planned)
+    strip(&back.roles) == strip(planned) && back.unread_json() == sent.unread_json()
 }
 
 #[cfg(test)]
@@ -186,5 +193,18 @@ mod tests {
         let fresh = user(json!([statusless, desk(), new_patron, patron()]));
         let out = with_roles(&fresh, &[], &preserve());
         assert_eq!(sent(&out), json!([statusless, new_patron, patron()]));
+    }
+
+    #[test]
+    fn duplicates_planned_go_back_as_duplicates_and_are_verified_as_such() {
+        let fresh = user(json!([patron(), desk(), patron()]));
+        let after = [parsed(&patron()), parsed(&patron())];
+        let out = with_roles(&fresh, &after, &preserve());
+        assert_eq!(sent(&out), json!([patron(), patron()]));
+        let back = Held::read(&out);
+        assert!(same_roles(&back, &after, &back));
+        assert!(!same_roles(&back, &after[..1], &back));
+        let unread = user(json!([patron(), {"role_type": {"value": "200"}}]));
+        assert!(!same_roles(&back, &after, &Held::read(&unread)));
     }
 }

@@ -40,18 +40,35 @@ fn desired(roles: &[Role]) -> Desired {
     }
 }
 
-fn preserve() -> BTreeSet<String> {
-    BTreeSet::from(["200".to_string()])
+fn managed() -> Managed {
+    Managed {
+        preserve: BTreeSet::from(["200".to_string()]),
+        scopes: BTreeSet::from(["01X".to_string(), "MAIN".to_string()]),
+    }
 }
 
 fn plan(wanted: &[Role], held: &[Role]) -> UserPlan {
-    diff(
-        "production",
-        "u1",
-        Some(&desired(wanted)),
-        Some(held),
-        &preserve(),
-    )
+    let held = Held::from(held.to_vec());
+    let desired = desired(wanted);
+    diff("production", "u1", Some(&desired), Some(&held), &managed())
+}
+
+fn user(roles: serde_json::Value) -> crate::alma::wire::User {
+    serde_json::from_value(serde_json::json!({"primary_id": "u1", "user_role": roles})).unwrap()
+}
+
+/// Each change as (action, role type, scope).
+fn kinds(plan: &UserPlan) -> Vec<(&str, &str, &str)> {
+    plan.changes
+        .iter()
+        .map(|c| {
+            (
+                c.kind.label(),
+                c.role.role_type.as_str(),
+                c.role.scope.as_str(),
+            )
+        })
+        .collect()
 }
 
 #[test]
@@ -71,4 +88,83 @@ fn a_role_held_is_planned_as_held_whatever_its_parameter_scopes() {
             ..receiving(None)
         }]
     );
+}
+
+#[test]
+fn duplicate_preserved_roles_are_sent_back_as_they_are() {
+    let patron = role("200", "01X", RoleStatus::Active);
+    let viewer = role("21", "01X", RoleStatus::Active);
+    let held = [
+        patron.clone(),
+        viewer.clone(),
+        patron.clone(),
+        viewer.clone(),
+    ];
+    let planned = plan(std::slice::from_ref(&viewer), &held);
+    assert_eq!(kinds(&planned), [("deduplicate", "21", "01X")]);
+    assert_eq!(planned.after, [patron.clone(), patron, viewer]);
+}
+
+#[test]
+fn roles_scoped_outside_the_institution_pass_through() {
+    let network = role("51", "01NZ_NETWORK", RoleStatus::Active);
+    let other = role("21", "01OTHER_INST", RoleStatus::Inactive);
+    let viewer = role("21", "01X", RoleStatus::Active);
+    let held = [network.clone(), other.clone(), viewer.clone()];
+    let planned = plan(&[], &held);
+    assert_eq!(kinds(&planned), [("remove", "21", "01X")]);
+    assert_eq!(planned.after, [other.clone(), network.clone()]);
+    // Granted by the repository and already held there: nothing to add.
+    let active = Role {
+        status: RoleStatus::Active,
+        ..other.clone()
+    };
+    let planned = plan(&[network.clone(), active], &held);
+    assert_eq!(kinds(&planned), [("remove", "21", "01X")]);
+    assert_eq!(planned.after, [other, network]);
+}
+
+#[test]
+fn roles_that_cannot_be_read_and_are_not_the_tools_pass_through() {
+    let read = user(serde_json::json!([
+        {"status": {"value": "NEW", "desc": "New"}, "scope": {"value": "01X"}, "role_type": {"value": "200"}},
+        {"scope": {"value": "01NZ_NETWORK"}, "role_type": {"value": "51"}},
+        {"status": {"value": "ACTIVE"}, "scope": {"value": "01X"}, "role_type": {"value": "21"}}
+    ]));
+    let held = Held::read_for(&read, &managed()).unwrap();
+    assert_eq!(held.roles, [role("21", "01X", RoleStatus::Active)]);
+    assert_eq!(held.unreadable.len(), 2);
+    assert_ne!(
+        held.fingerprint(),
+        Held::from(held.roles.clone()).fingerprint()
+    );
+    // The login file was deleted: the last readable role can be removed,
+    // since the update still carries the two others.
+    let planned = diff("production", "u1", None, Some(&held), &managed());
+    assert_eq!(kinds(&planned), [("remove", "21", "01X")]);
+    assert!(planned.after.is_empty());
+    let notes = planned.notes.join("\n");
+    assert!(notes.contains("role 200 @ 01X cannot be read"), "{notes}");
+    assert!(
+        notes.contains("role 51 @ 01NZ_NETWORK cannot be read"),
+        "{notes}"
+    );
+}
+
+#[test]
+fn a_role_the_tool_may_manage_that_cannot_be_read_is_an_error() {
+    for bad in [
+        serde_json::json!({"status": {"value": "NEW"}, "scope": {"value": "MAIN"}, "role_type": {"value": "32"}}),
+        serde_json::json!({"status": {"value": "ACTIVE"}, "role_type": {"value": "32"}}),
+        serde_json::json!({"status": {"value": "ACTIVE"}, "scope": {"value": "01X"}}),
+        serde_json::json!("not a role"),
+    ] {
+        let read = user(serde_json::json!([bad]));
+        let err = Held::read_for(&read, &managed()).unwrap_err();
+        assert!(
+            matches!(err, crate::alma::AlmaError::Decode { .. }),
+            "{bad}"
+        );
+        assert_eq!(Held::read(&read).unreadable.len(), 1);
+    }
 }
