@@ -88,7 +88,7 @@ async fn configuration<R: AlmaRead>(
         })
         .collect();
     let institution = &request.repo.institution.institution;
-    let alma = match config::read(reader, institution, &roles).await {
+    let mut alma = match config::read(reader, institution, &roles).await {
         Ok(alma) => alma,
         Err(e @ AlmaError::DailyThreshold { .. }) => return Err(e),
         Err(e) => {
@@ -101,6 +101,10 @@ async fn configuration<R: AlmaRead>(
             return Ok(());
         }
     };
+    // Scopes beyond the libraries that institution.yaml manages (a network
+    // zone) are not in Alma's library list, and are no reason for a refusal.
+    let managed_scopes = &request.repo.institution.managed_scopes;
+    alma.libraries.extend(managed_scopes.iter().cloned());
     for (code, name) in &alma.role_types {
         plan.role_names
             .entry(code.clone())

@@ -1,8 +1,9 @@
 //! What a user holds, and which of it is the tool's. [`Managed`] says which
 //! roles the tool manages: a role type not in `preserve_roles`, scoped to
-//! the institution or one of its libraries (the `alma_library` codes of
-//! units.yaml). Every other role (Patron, a role at a network zone or
-//! another institution) passes through exactly as Alma holds it. [`Held`]
+//! the institution, one of its libraries (the `alma_library` codes of
+//! units.yaml) or a scope institution.yaml lists in `managed_scopes`. Every
+//! other role (Patron, a role at a network zone or another institution)
+//! passes through exactly as Alma holds it. [`Held`]
 //! is a user's roles as read: each role in the reconciler's form, and the
 //! roles that cannot be read kept as Alma sent them. A role that cannot be
 //! read passes through when it is plainly not the tool's (its type is
@@ -24,7 +25,7 @@ use crate::reconcile::plan::{fingerprint, sorted};
 pub struct Managed {
     /// Role types never touched (`preserve_roles`).
     pub preserve: BTreeSet<String>,
-    /// The scopes managed: the institution and its libraries.
+    /// The scopes managed: the institution, its libraries, `managed_scopes`.
     pub scopes: BTreeSet<String>,
 }
 
@@ -37,6 +38,7 @@ impl Managed {
             preserve: institution.preserve_roles.clone(),
             scopes: std::iter::once(institution.institution.clone())
                 .chain(libraries)
+                .chain(institution.managed_scopes.iter().cloned())
                 .collect(),
         }
     }

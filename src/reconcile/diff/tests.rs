@@ -168,3 +168,20 @@ fn a_role_the_tool_may_manage_that_cannot_be_read_is_an_error() {
         assert_eq!(Held::read(&read).unreadable.len(), 1);
     }
 }
+
+#[test]
+fn the_tool_manages_the_institution_its_libraries_and_managed_scopes() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal");
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let (_, outcome) = crate::validate::validate_dir(&root, today);
+    let mut repo = outcome.repo.expect("the minimal fixture is valid");
+    let at = |scope: &str| role("21", scope, RoleStatus::Active);
+    let managed = Managed::of(&repo);
+    assert!(managed.role(&at("01TEST_INST")) && managed.role(&at("MAIN")));
+    assert!(!managed.role(&at("01TEST_NETWORK")));
+    assert!(!managed.role(&role("200", "MAIN", RoleStatus::Active)));
+    repo.institution
+        .managed_scopes
+        .insert("01TEST_NETWORK".into());
+    assert!(Managed::of(&repo).role(&at("01TEST_NETWORK")));
+}
