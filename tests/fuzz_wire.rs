@@ -13,6 +13,8 @@
 //! `PROPTEST_CASES=20000 cargo test --release --test fuzz_wire`.
 
 use alma_access::alma::{AlmaErrorDetail, Role, wire};
+use alma_access::emulator::fixtures;
+use alma_access::reconcile::diff::Held;
 use alma_access::reconcile::roles_of;
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
@@ -209,6 +211,8 @@ fn xmlish() -> impl Strategy<Value = String> {
 fn decode_everything(bytes: &[u8]) {
     if let Ok(user) = serde_json::from_slice::<wire::User>(bytes) {
         let _ = roles_of(&user);
+        let held = Held::read(&user);
+        let _ = (held.fingerprint(), held.notes());
         let again: wire::User = serde_json::from_value(serde_json::to_value(&user).unwrap())
             .expect("a decoded user re-encodes to a decodable value");
         assert_eq!(again, user);
@@ -221,6 +225,19 @@ fn decode_everything(bytes: &[u8]) {
     let _ = serde_json::from_slice::<wire::GeneralConf>(bytes);
     let _ = serde_json::from_slice::<wire::ErrorBody>(bytes);
     let _ = wire::parse_errors(bytes);
+}
+
+#[test]
+fn users_in_published_shapes_decode_to_the_json_they_came_from() {
+    for (name, text) in fixtures::PUBLISHED_SHAPES {
+        decode_everything(text.as_bytes());
+        let user: wire::User = serde_json::from_str(text).unwrap();
+        let value: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(serde_json::to_value(&user).unwrap(), value, "{name}");
+        let held = Held::read(&user);
+        let roles = user.user_role.as_ref().map_or(0, Vec::len);
+        assert_eq!(held.roles.len() + held.unreadable.len(), roles, "{name}");
+    }
 }
 
 proptest! {

@@ -5,7 +5,8 @@
 //! the role-type code table, every scope the institution, one of its
 //! libraries or one of the state's other scopes (a network zone); roles 32,
 //! 51, 221 and 299 need a `CirculationDesk` of the scope library and roles
-//! 37 and 214 a `ServiceUnit` of it. Alma's own codes for these refusals are
+//! 37 and 214 a `ServiceUnit` of it (of the parameter's own scope when it
+//! names a library). Alma's own codes for these refusals are
 //! not documented; the `4018xx` codes below are the emulator's. Stored roles
 //! get the descriptions they lack, and only those: a role sent back as it
 //! was read (its descriptions present, even `null`) is stored as sent.
@@ -14,7 +15,7 @@ use serde_json::Value;
 
 use crate::alma::error::AlmaErrorDetail;
 use crate::alma::role::parse_date;
-use crate::alma::wire::{RoleFields, UserRole};
+use crate::alma::wire::{Parameter, RoleFields, UserRole};
 
 use super::state::{CodeEntry, LibraryEntry, NamedEntry, State};
 
@@ -111,7 +112,7 @@ fn check_role(state: &State, role_types: &[CodeEntry], role: &RoleFields, proble
         if p.kind.value != DESK && p.kind.value != SERVICE_UNIT {
             continue;
         }
-        let library_code = p.scope.as_ref().map_or(scope, |s| s.value.as_str());
+        let library_code = parameter_library(state, scope, p);
         if entry(state, library_code, &p.kind.value, &p.value.value).is_none() {
             problems.push((
                 INVALID_PARAMETER,
@@ -141,10 +142,7 @@ pub(crate) fn describe_roles(state: &State, roles: &mut [UserRole]) {
             fill(json, "scope", &name);
         }
         for (i, p) in fields.parameter.iter().flatten().enumerate() {
-            let library = p
-                .scope
-                .as_ref()
-                .map_or(fields.scope.value.as_str(), |s| s.value.as_str());
+            let library = parameter_library(state, &fields.scope.value, p);
             let found = entry(state, library, &p.kind.value, &p.value.value);
             if let (Some(found), Some(parameter)) = (found, nth_parameter(json, i)) {
                 fill(parameter, "value", &found.name);
@@ -177,6 +175,16 @@ fn nth_parameter(role: &mut Value, i: usize) -> Option<&mut Value> {
         Value::Array(list) => list.get_mut(i),
         one @ Value::Object(_) if i == 0 => Some(one),
         _ => None,
+    }
+}
+
+/// The library a parameter's desk or service unit belongs to: the
+/// parameter's own scope, or the role's when it has none or names the
+/// institution (as some consortia's ServiceUnit parameters do).
+fn parameter_library<'a>(state: &State, role_scope: &'a str, p: &'a Parameter) -> &'a str {
+    match p.scope.as_ref() {
+        Some(s) if s.value != state.institution_code => &s.value,
+        _ => role_scope,
     }
 }
 
@@ -337,5 +345,24 @@ mod tests {
         let mut roles = vec![serde_json::from_value::<UserRole>(value.clone()).unwrap()];
         describe_roles(&state(), &mut roles);
         assert_eq!(roles[0].json(), &value);
+    }
+
+    #[test]
+    fn users_in_published_shapes_are_valid_and_stored_as_sent() {
+        let state = crate::emulator::fixtures::institution_with_published_shapes();
+        for (user, (name, value)) in state
+            .users
+            .iter()
+            .zip(crate::emulator::fixtures::published_shapes())
+        {
+            let mut roles = user.user_role.clone().unwrap_or_default();
+            assert!(check_roles(&state, &roles).is_empty(), "{name}");
+            describe_roles(&state, &mut roles);
+            assert_eq!(
+                serde_json::to_value(&roles).unwrap(),
+                value["user_role"],
+                "{name}"
+            );
+        }
     }
 }
