@@ -1,5 +1,6 @@
 //! The emulator's state: one institution with its environment, API keys,
-//! libraries (with circulation desks and service units), code tables, users
+//! libraries (with circulation desks and service units), the other scopes
+//! roles may carry (a network zone), code tables, users
 //! (in Alma's JSON form), staff logins and API limits. It is a plain JSON file, so a seed
 //! is just a state value: `State::load` reads one, `State::save` writes one
 //! atomically (a temporary file renamed over the old one).

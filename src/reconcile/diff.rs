@@ -3,8 +3,10 @@
 //! the desired state. Roles are matched by type, scope and parameter
 //! values (not descriptions, not parameter scopes), and a role held is
 //! planned as held but for the status and expiry granted, so what the plan
-//! shows is what apply sends; Alma's duplicates are dropped; roles the
-//! institution preserves pass through untouched (R2).
+//! shows is what apply sends; Alma's duplicates of a managed role are
+//! dropped; roles that are not the tool's ([`Managed`]: preserved types,
+//! R2, and roles scoped outside the institution) pass through untouched,
+//! duplicates and all, and so do roles that cannot be read ([`Held`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
