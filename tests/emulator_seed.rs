@@ -198,9 +198,10 @@ fn every_login_is_present_but_two_waiting_ones() {
         let protected = repo.institution.safety.protected_users.len();
         assert_eq!(unmanaged.len(), 2 + protected, "{env}: {unmanaged:?}");
         assert!(unmanaged.iter().all(|u| {
-            u.user_role
-                .as_ref()
-                .is_some_and(|r| r.iter().any(|r| r.role_type.value != "200"))
+            u.user_role.as_ref().is_some_and(|r| {
+                r.iter()
+                    .any(|r| r.code("role_type").as_deref() != Some("200"))
+            })
         }));
         for user in staff {
             let login = repo
@@ -255,7 +256,11 @@ fn patrons_have_no_login_and_only_the_patron_role() {
         assert!(repo.login(&p.primary_id).is_none(), "{}", p.primary_id);
         let roles = p.user_role.as_deref().unwrap();
         assert!(!roles.is_empty());
-        assert!(roles.iter().all(|r| r.role_type.value == seed::PATRON));
+        assert!(
+            roles
+                .iter()
+                .all(|r| r.code("role_type").as_deref() == Some(seed::PATRON))
+        );
     }
 }
 
@@ -327,10 +332,10 @@ fn most_users_match_and_each_drift_kind_appears() {
             .iter()
             .filter(|u| record_type(u) == "STAFF")
             .filter(|u| {
-                u.user_role
-                    .iter()
-                    .flatten()
-                    .any(|r| r.role_type.value == seed::PATRON && r.status.value == "ACTIVE")
+                u.user_role.iter().flatten().any(|r| {
+                    r.code("role_type").as_deref() == Some(seed::PATRON)
+                        && r.code("status").as_deref() == Some("ACTIVE")
+                })
             })
             .count();
         assert!(with_patron * 2 > seeded, "{env}: {with_patron} with Patron");

@@ -87,7 +87,10 @@ fn seeded(repo: &AccessRepo, stride: usize) -> State {
             continue;
         }
         let roles = user.user_role.get_or_insert_with(Vec::new);
-        let Some(i) = roles.iter().position(|r| r.role_type.value != seed::PATRON) else {
+        let Some(i) = roles
+            .iter()
+            .position(|r| r.code("role_type").as_deref() != Some(seed::PATRON))
+        else {
             continue;
         };
         match (managed / stride) % 3 {
@@ -95,7 +98,7 @@ fn seeded(repo: &AccessRepo, stride: usize) -> State {
                 roles.remove(i);
             }
             1 => roles.push(roles[i].clone()),
-            _ => roles[i].status = wire::CodeValue::new("INACTIVE"),
+            _ => roles[i].set_status("INACTIVE"),
         }
     }
     state.limits = unlimited();

@@ -1,14 +1,16 @@
 //! The reconciler's view of an Alma role: values only (no descriptions),
-//! real dates, parameters sorted. Converting from the wire form and back,
-//! normalising a user's role list (Alma carries duplicates), and the
-//! identity key that matches a role regardless of its status and expiry.
+//! real dates, parameters sorted. Parsing it from the wire form (the role's
+//! JSON as Alma sent it) and composing a new wire role from it, normalising
+//! a user's role list (Alma carries duplicates), and the keys roles are
+//! matched on: [`RoleKey`] (what the reconciler compares: no parameter
+//! scopes) and [`RoleIdentity`] (parameter scopes included), both
+//! regardless of status and expiry.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use serde_json::Map;
 
 use super::error::AlmaError;
-use super::wire::{CodeValue, Parameter, UserRole};
+use super::wire::{CodeValue, Parameter, RoleFields, UserRole};
 
 /// One role of a user, as the reconciler compares it.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -50,6 +52,17 @@ pub struct RoleParameter {
     pub scope: Option<String>,
 }
 
+/// What the reconciler matches a role on: its type, its scope and its
+/// parameters' types and values; not descriptions, parameter scopes,
+/// status or expiry.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RoleKey {
+    pub role_type: String,
+    pub scope: String,
+    /// (type, value) pairs, sorted and deduplicated.
+    pub parameters: Vec<(String, String)>,
+}
+
 /// What identifies a role regardless of its status and expiry date.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct RoleIdentity {
@@ -61,8 +74,11 @@ pub struct RoleIdentity {
 impl Role {
     /// Reads a wire role: values, not descriptions; `"2027-05-31Z"` dates;
     /// parameters sorted and deduplicated. Keys the wire role carries beyond
-    /// these are not kept: pass unmanaged roles through in wire form.
-    pub fn from_wire(wire: &UserRole) -> Result<Role, AlmaError> {
+    /// these are not kept: send a role the plan does not change back in its
+    /// wire form. A role without the fields, or with a status other than
+    /// ACTIVE or INACTIVE, is a decode error.
+    pub fn from_wire(role: &UserRole) -> Result<Role, AlmaError> {
+        let wire = role.fields().map_err(decode_error)?;
         let status = match wire.status.value.trim().to_ascii_uppercase().as_str() {
             "ACTIVE" => RoleStatus::Active,
             "INACTIVE" => RoleStatus::Inactive,
@@ -95,7 +111,7 @@ impl Role {
         })
     }
 
-    /// The wire form, without descriptions (Alma fills them in).
+    /// A new wire role, without descriptions (Alma fills them in).
     pub fn to_wire(&self) -> UserRole {
         let parameter = (!self.parameters.is_empty()).then(|| {
             self.parameters
@@ -104,20 +120,46 @@ impl Role {
                     kind: CodeValue::new(&p.kind),
                     scope: p.scope.as_ref().map(CodeValue::new),
                     value: CodeValue::new(&p.value),
-                    rest: Map::new(),
                 })
                 .collect()
         });
-        UserRole {
+        UserRole::from(RoleFields {
             status: CodeValue::new(self.status.as_alma()),
             scope: CodeValue::new(&self.scope),
             role_type: CodeValue::new(&self.role_type),
-            expiry_date: self
-                .expiry_date
-                .map(|d| format!("{}Z", d.format("%Y-%m-%d"))),
+            expiry_date: self.wire_expiry_date(),
             parameter,
-            rest: Map::new(),
+        })
+    }
+
+    /// The expiry date as Alma writes it, `2027-05-31Z`.
+    pub fn wire_expiry_date(&self) -> Option<String> {
+        self.expiry_date
+            .map(|d| format!("{}Z", d.format("%Y-%m-%d")))
+    }
+
+    /// What the reconciler matches this role on (see [`RoleKey`]).
+    pub fn key(&self) -> RoleKey {
+        let mut parameters: Vec<(String, String)> = self
+            .parameters
+            .iter()
+            .map(|p| (p.kind.clone(), p.value.clone()))
+            .collect();
+        parameters.sort();
+        parameters.dedup();
+        RoleKey {
+            role_type: self.role_type.clone(),
+            scope: self.scope.clone(),
+            parameters,
         }
+    }
+
+    /// Whether `other` is this role in everything the reconciler compares:
+    /// the same key, status and expiry date.
+    pub fn same_as(&self, other: &Role) -> bool {
+        self.status == other.status
+            && self.expiry_date == other.expiry_date
+            && self.key() == other.key()
     }
 
     /// The key that matches this role regardless of status and expiry.
@@ -214,10 +256,35 @@ mod tests {
     #[test]
     fn status_is_case_insensitive_and_unknown_status_fails() {
         let mut w = desk_role();
-        w.status.value = "inactive".into();
+        w.set_code("status", "inactive");
         assert_eq!(Role::from_wire(&w).unwrap().status, RoleStatus::Inactive);
-        w.status.value = "PENDING".into();
+        w.set_code("status", "NEW");
         assert!(matches!(Role::from_wire(&w), Err(AlmaError::Decode { .. })));
+        let scopeless = wire(json!({"status": {"value": "ACTIVE"}, "role_type": {"value": "200"}}));
+        assert!(matches!(
+            Role::from_wire(&scopeless),
+            Err(AlmaError::Decode { .. })
+        ));
+    }
+
+    #[test]
+    fn the_key_leaves_out_parameter_scopes_status_and_expiry() {
+        let a = Role::from_wire(&desk_role()).unwrap();
+        let mut b = a.clone();
+        for p in &mut b.parameters {
+            p.scope = None;
+        }
+        b.parameters.reverse();
+        assert_eq!(a.key(), b.key());
+        assert_ne!(a.identity(), b.identity());
+        assert!(a.same_as(&b));
+        b.status = RoleStatus::Inactive;
+        assert!(!a.same_as(&b) && a.key() == b.key());
+        let mut c = a.clone();
+        c.expiry_date = None;
+        assert!(!a.same_as(&c));
+        c.parameters[0].value = "OTHER".into();
+        assert_ne!(a.key(), c.key());
     }
 
     #[test]

@@ -2,8 +2,15 @@
 //! institution with libraries, desks, service units and two keys, and
 //! generated "rich" users carrying the kinds of fields real Alma users
 //! have (identifiers, notes, blocks, addresses, statistics, booleans as
-//! strings, dates with `Z`, nested unknown keys). Not seed data: the seed
-//! of the built-in default target is a state file of its own.
+//! strings, dates with `Z`, nested unknown keys). Beside them, users in the
+//! shapes of the real records libraries publish as test fixtures
+//! (`tests/fixtures/alma-users/`, written for this institution in those
+//! shapes): dozens of roles with `null` descriptions and parameter scopes,
+//! roles without a `parameter` key, CantEditRestrictedUsers parameters as
+//! strings and JSON booleans, roles at a network zone, a status NEW,
+//! duplicate Patron roles, researcher and proxy objects, `loans.value` as a
+//! string. Not seed data: the seed of the built-in default target is a
+//! state file of its own.
 
 use serde_json::{Value, json};
 
@@ -17,6 +24,34 @@ pub const READ_WRITE_KEY: &str = "emulator-read-write-key";
 pub const READ_ONLY_KEY: &str = "emulator-read-only-key";
 /// The institution code of [`institution`].
 pub const INSTITUTION: &str = "01EMU_INST";
+/// The network zone roles of [`published_shapes`] are scoped to.
+pub const NETWORK_ZONE: &str = "01EMU_NETWORK";
+
+/// Users in the shapes of published Alma records, by name: a staff user
+/// with many roles, a staff user whose roles are scoped to a network zone,
+/// a staff user with a proxy, and two patrons.
+pub const PUBLISHED_SHAPES: [(&str, &str); 5] = [
+    (
+        "staff-many-roles",
+        include_str!("../../tests/fixtures/alma-users/staff-many-roles.json"),
+    ),
+    (
+        "staff-network-zone",
+        include_str!("../../tests/fixtures/alma-users/staff-network-zone.json"),
+    ),
+    (
+        "staff-single",
+        include_str!("../../tests/fixtures/alma-users/staff-single.json"),
+    ),
+    (
+        "patron-graduate",
+        include_str!("../../tests/fixtures/alma-users/patron-graduate.json"),
+    ),
+    (
+        "patron-undergraduate",
+        include_str!("../../tests/fixtures/alma-users/patron-undergraduate.json"),
+    ),
+];
 
 /// A small institution: libraries `MAIN` (desks `MAIN_CIRC`, `MAIN_RESERVES`;
 /// service unit `MAIN_ACQ`) and `BRANCH` (desk `BRANCH_CIRC`), the two keys
@@ -66,6 +101,32 @@ pub fn institution() -> State {
 pub fn institution_with_users(n: usize) -> State {
     let mut state = institution();
     state.users = (0..n).map(rich_user).collect();
+    state
+}
+
+/// The JSON of each of [`PUBLISHED_SHAPES`], by name.
+pub fn published_shapes() -> Vec<(&'static str, Value)> {
+    PUBLISHED_SHAPES
+        .iter()
+        .map(|(name, text)| {
+            let value = serde_json::from_str(text).expect("the fixture is JSON");
+            (*name, value)
+        })
+        .collect()
+}
+
+/// [`institution`], knowing [`NETWORK_ZONE`], with the users of
+/// [`published_shapes`].
+pub fn institution_with_published_shapes() -> State {
+    let mut state = institution();
+    state.other_scopes = vec![NamedEntry {
+        code: NETWORK_ZONE.into(),
+        name: "Emulated Network Zone".into(),
+    }];
+    state.users = published_shapes()
+        .into_iter()
+        .map(|(_, value)| serde_json::from_value(value).expect("the fixture is a user"))
+        .collect();
     state
 }
 

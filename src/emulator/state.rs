@@ -1,5 +1,6 @@
 //! The emulator's state: one institution with its environment, API keys,
-//! libraries (with circulation desks and service units), code tables, users
+//! libraries (with circulation desks and service units), the other scopes
+//! roles may carry (a network zone), code tables, users
 //! (in Alma's JSON form), staff logins and API limits. It is a plain JSON file, so a seed
 //! is just a state value: `State::load` reads one, `State::save` writes one
 //! atomically (a temporary file renamed over the old one).
@@ -29,6 +30,10 @@ pub struct State {
     pub api_keys: Vec<KeyEntry>,
     #[serde(default)]
     pub libraries: Vec<LibraryEntry>,
+    /// Scopes beyond the institution and its libraries that roles may carry:
+    /// the network zone, or another institution of a consortium.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_scopes: Vec<NamedEntry>,
     /// Code tables by name, e.g. `HFrUserRoles.roleType`. When that table is
     /// absent the role types listed in the API reference are used.
     #[serde(default)]
@@ -208,6 +213,7 @@ impl State {
             environment_type: default_environment(),
             api_keys: Vec::new(),
             libraries: Vec::new(),
+            other_scopes: Vec::new(),
             code_tables: BTreeMap::new(),
             users: Vec::new(),
             limits: Limits::default(),
@@ -302,6 +308,22 @@ impl State {
     /// A library by code.
     pub fn library(&self, code: &str) -> Option<&LibraryEntry> {
         self.libraries.iter().find(|l| l.code == code)
+    }
+
+    /// The name of a role scope: the institution, one of its libraries, or
+    /// one of the other scopes; `None` for a scope Alma does not know.
+    pub fn scope_name(&self, code: &str) -> Option<String> {
+        if let Some(library) = self.library(code) {
+            return Some(library.name.clone());
+        }
+        if let Some(other) = self.other_scopes.iter().find(|s| s.code == code) {
+            return Some(other.name.clone());
+        }
+        (code == self.institution_code).then(|| {
+            self.institution_name
+                .clone()
+                .unwrap_or_else(|| self.institution_code.clone())
+        })
     }
 
     /// The rows of a code table; the reference's role types stand in for a

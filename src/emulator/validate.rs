@@ -1,15 +1,23 @@
 //! The emulator's check of a user's whole role list before a PUT, all or
-//! nothing as Alma does it: every role type must be in the role-type code
-//! table, every scope the institution or one of its libraries, roles 32, 51,
-//! 221 and 299 need a `CirculationDesk` of the scope library and roles 37
-//! and 214 a `ServiceUnit` of it. Alma's own codes for these refusals are
-//! not documented; the `4018xx` codes below are the emulator's.
+//! nothing as Alma does it: every role must have a status, scope and role
+//! type; the status is ACTIVE, INACTIVE or NEW (NEW appears in Ex Libris's
+//! own documentation example, so Alma holds it); every role type must be in
+//! the role-type code table, every scope the institution, one of its
+//! libraries or one of the state's other scopes (a network zone); roles 32,
+//! 51, 221 and 299 need a `CirculationDesk` of the scope library and roles
+//! 37 and 214 a `ServiceUnit` of it (of the parameter's own scope when it
+//! names a library). Alma's own codes for these refusals are
+//! not documented; the `4018xx` codes below are the emulator's. Stored roles
+//! get the descriptions they lack, and only those: a role sent back as it
+//! was read (its descriptions present, even `null`) is stored as sent.
+
+use serde_json::Value;
 
 use crate::alma::error::AlmaErrorDetail;
 use crate::alma::role::parse_date;
-use crate::alma::wire::UserRole;
+use crate::alma::wire::{Parameter, RoleFields, UserRole};
 
-use super::state::{LibraryEntry, NamedEntry, State};
+use super::state::{CodeEntry, LibraryEntry, NamedEntry, State};
 
 /// A role type that is not in `HFrUserRoles.roleType`.
 pub const INVALID_ROLE_TYPE: &str = "401875";
@@ -19,136 +27,173 @@ pub const INVALID_SCOPE: &str = "401876";
 pub const MISSING_PARAMETER: &str = "401877";
 /// A desk or service unit that is not one of the library's.
 pub const INVALID_PARAMETER: &str = "401878";
-/// A status other than ACTIVE or INACTIVE.
+/// A status other than ACTIVE, INACTIVE or NEW.
 pub const INVALID_STATUS: &str = "401879";
 /// An expiry date that is not a date.
 pub const INVALID_DATE: &str = "401880";
+/// A role without a status, scope or role type, or not shaped like a role.
+pub const INVALID_ROLE: &str = "401881";
 
 /// Role types that need a circulation desk.
 pub const DESK_ROLES: [&str; 4] = ["32", "51", "221", "299"];
 /// Role types that need a service unit.
 pub const SERVICE_UNIT_ROLES: [&str; 2] = ["37", "214"];
+/// The statuses Alma holds roles in.
+pub const STATUSES: [&str; 3] = ["ACTIVE", "INACTIVE", "NEW"];
 
 const DESK: &str = "CirculationDesk";
 const SERVICE_UNIT: &str = "ServiceUnit";
 
+type Problems = Vec<(&'static str, String)>;
+
 /// Every problem of a role list, as (code, message) pairs; empty when valid.
-pub(crate) fn check_roles(state: &State, roles: &[UserRole]) -> Vec<(&'static str, String)> {
+pub(crate) fn check_roles(state: &State, roles: &[UserRole]) -> Problems {
     let role_types = state
         .code_table(crate::alma::ROLE_TYPE_TABLE)
         .unwrap_or_default();
     let mut problems = Vec::new();
     for role in roles {
-        let kind = role.role_type.value.as_str();
-        let scope = role.scope.value.as_str();
-        let status = role.status.value.to_ascii_uppercase();
-        if status != "ACTIVE" && status != "INACTIVE" {
-            problems.push((
-                INVALID_STATUS,
-                format!("Role status {:?} is not valid.", role.status.value),
-            ));
-        }
-        if !role_types.iter().any(|r| r.code == kind) {
-            problems.push((
-                INVALID_ROLE_TYPE,
-                format!("Role type {kind:?} is not valid."),
-            ));
-        }
-        if scope != state.institution_code && state.library(scope).is_none() {
-            problems.push((
-                INVALID_SCOPE,
-                format!("Scope {scope:?} of role {kind} is not valid."),
-            ));
-        }
-        let bad_date = role
-            .expiry_date
-            .as_deref()
-            .filter(|d| !d.trim().is_empty() && parse_date(d).is_err());
-        if let Some(date) = bad_date {
-            problems.push((
-                INVALID_DATE,
-                format!("Expiry date {date:?} of role {kind} is not valid."),
-            ));
-        }
-        for (needed, types) in [
-            (DESK, &DESK_ROLES[..]),
-            (SERVICE_UNIT, &SERVICE_UNIT_ROLES[..]),
-        ] {
-            let has = role
-                .parameter
-                .iter()
-                .flatten()
-                .any(|p| p.kind.value == needed);
-            if types.contains(&kind) && !has {
-                problems.push((
-                    MISSING_PARAMETER,
-                    format!("Role {kind} in scope {scope} requires a parameter of type {needed}."),
-                ));
-            }
-        }
-        for p in role.parameter.iter().flatten() {
-            if p.kind.value != DESK && p.kind.value != SERVICE_UNIT {
-                continue;
-            }
-            let library_code = p.scope.as_ref().map_or(scope, |s| s.value.as_str());
-            let known = state
-                .library(library_code)
-                .and_then(|l| entries(l, &p.kind.value))
-                .is_some_and(|list| list.iter().any(|e| e.code == p.value.value));
-            if !known {
-                problems.push((
-                    INVALID_PARAMETER,
-                    format!(
-                        "{} {:?} is not defined in library {library_code:?} (role {kind}).",
-                        p.kind.value, p.value.value
-                    ),
-                ));
-            }
+        match role.fields() {
+            Ok(fields) => check_role(state, &role_types, &fields, &mut problems),
+            Err(why) => problems.push((INVALID_ROLE, format!("Role is not valid: {why}."))),
         }
     }
     problems
 }
 
-/// Fills the descriptions Alma adds to a stored role.
+fn check_role(state: &State, role_types: &[CodeEntry], role: &RoleFields, problems: &mut Problems) {
+    let kind = role.role_type.value.as_str();
+    let scope = role.scope.value.as_str();
+    if !STATUSES.contains(&role.status.value.to_ascii_uppercase().as_str()) {
+        problems.push((
+            INVALID_STATUS,
+            format!("Role status {:?} is not valid.", role.status.value),
+        ));
+    }
+    if !role_types.iter().any(|r| r.code == kind) {
+        problems.push((
+            INVALID_ROLE_TYPE,
+            format!("Role type {kind:?} is not valid."),
+        ));
+    }
+    if state.scope_name(scope).is_none() {
+        problems.push((
+            INVALID_SCOPE,
+            format!("Scope {scope:?} of role {kind} is not valid."),
+        ));
+    }
+    let bad_date = role
+        .expiry_date
+        .as_deref()
+        .filter(|d| !d.trim().is_empty() && parse_date(d).is_err());
+    if let Some(date) = bad_date {
+        problems.push((
+            INVALID_DATE,
+            format!("Expiry date {date:?} of role {kind} is not valid."),
+        ));
+    }
+    for (needed, types) in [
+        (DESK, &DESK_ROLES[..]),
+        (SERVICE_UNIT, &SERVICE_UNIT_ROLES[..]),
+    ] {
+        let has = role
+            .parameter
+            .iter()
+            .flatten()
+            .any(|p| p.kind.value == needed);
+        if types.contains(&kind) && !has {
+            problems.push((
+                MISSING_PARAMETER,
+                format!("Role {kind} in scope {scope} requires a parameter of type {needed}."),
+            ));
+        }
+    }
+    for p in role.parameter.iter().flatten() {
+        if p.kind.value != DESK && p.kind.value != SERVICE_UNIT {
+            continue;
+        }
+        let library_code = parameter_library(state, scope, p);
+        if entry(state, library_code, &p.kind.value, &p.value.value).is_none() {
+            problems.push((
+                INVALID_PARAMETER,
+                format!(
+                    "{} {:?} is not defined in library {library_code:?} (role {kind}).",
+                    p.kind.value, p.value.value
+                ),
+            ));
+        }
+    }
+}
+
+/// Fills in the descriptions a stored role lacks, as Alma does.
 pub(crate) fn describe_roles(state: &State, roles: &mut [UserRole]) {
     let role_types = state
         .code_table(crate::alma::ROLE_TYPE_TABLE)
         .unwrap_or_default();
     for role in roles {
-        role.status.value = role.status.value.to_ascii_uppercase();
-        role.status.desc = Some(
-            if role.status.value == "ACTIVE" {
-                "Active"
-            } else {
-                "Inactive"
-            }
-            .into(),
-        );
-        if let Some(row) = role_types.iter().find(|r| r.code == role.role_type.value) {
-            role.role_type.desc = Some(row.description.clone());
+        let Ok(fields) = role.fields() else { continue };
+        let json = role.json_mut();
+        let status = fields.status.value.to_ascii_uppercase();
+        fill(json, "status", status_name(&status));
+        if let Some(row) = role_types.iter().find(|r| r.code == fields.role_type.value) {
+            fill(json, "role_type", &row.description);
         }
-        role.scope.desc = match state.library(&role.scope.value) {
-            Some(library) => Some(library.name.clone()),
-            None => state
-                .institution_name
-                .clone()
-                .or_else(|| Some(state.institution_code.clone())),
-        };
-        let scope = role.scope.value.clone();
-        for p in role.parameter.iter_mut().flatten() {
-            let library = state.library(
-                p.scope
-                    .as_ref()
-                    .map_or(scope.as_str(), |s| s.value.as_str()),
-            );
-            let found = library
-                .and_then(|l| entries(l, &p.kind.value))
-                .and_then(|list| list.iter().find(|e| e.code == p.value.value));
-            if let Some(entry) = found {
-                p.value.desc = Some(entry.name.clone());
+        if let Some(name) = state.scope_name(&fields.scope.value) {
+            fill(json, "scope", &name);
+        }
+        for (i, p) in fields.parameter.iter().flatten().enumerate() {
+            let library = parameter_library(state, &fields.scope.value, p);
+            let found = entry(state, library, &p.kind.value, &p.value.value);
+            if let (Some(found), Some(parameter)) = (found, nth_parameter(json, i)) {
+                fill(parameter, "value", &found.name);
             }
         }
     }
+}
+
+fn status_name(status: &str) -> &str {
+    match status {
+        "ACTIVE" => "Active",
+        "INACTIVE" => "Inactive",
+        "NEW" => "New",
+        other => other,
+    }
+}
+
+/// Adds `desc` to the code field `key` of `parent` when it has none.
+fn fill(parent: &mut Value, key: &str, desc: &str) {
+    if let Some(Value::Object(field)) = parent.get_mut(key) {
+        field
+            .entry("desc")
+            .or_insert_with(|| Value::String(desc.into()));
+    }
+}
+
+/// Parameter `i` of a role's JSON (`parameter` may be one object).
+fn nth_parameter(role: &mut Value, i: usize) -> Option<&mut Value> {
+    match role.get_mut("parameter")? {
+        Value::Array(list) => list.get_mut(i),
+        one @ Value::Object(_) if i == 0 => Some(one),
+        _ => None,
+    }
+}
+
+/// The library a parameter's desk or service unit belongs to: the
+/// parameter's own scope, or the role's when it has none or names the
+/// institution (as some consortia's ServiceUnit parameters do).
+fn parameter_library<'a>(state: &State, role_scope: &'a str, p: &'a Parameter) -> &'a str {
+    match p.scope.as_ref() {
+        Some(s) if s.value != state.institution_code => &s.value,
+        _ => role_scope,
+    }
+}
+
+/// The desk or service unit `code` of library `library`, if it has one.
+fn entry<'a>(state: &'a State, library: &str, kind: &str, code: &str) -> Option<&'a NamedEntry> {
+    state
+        .library(library)
+        .and_then(|l| entries(l, kind))
+        .and_then(|list| list.iter().find(|e| e.code == code))
 }
 
 /// The desks or service units of a library, by parameter type.
@@ -248,26 +293,76 @@ mod tests {
             [INVALID_PARAMETER]
         );
         let mut bad = role("21", "INST", json!([]));
-        bad.status.value = "MAYBE".into();
-        bad.expiry_date = Some("soon".into());
+        bad.set_code("status", "MAYBE");
+        bad.set_expiry_date(Some("soon".into()));
         assert_eq!(codes(&[bad]), [INVALID_STATUS, INVALID_DATE]);
+        let scopeless = serde_json::from_value::<UserRole>(
+            json!({"status": {"value": "ACTIVE"}, "role_type": {"value": "21"}}),
+        )
+        .unwrap();
+        assert_eq!(codes(&[scopeless]), [INVALID_ROLE]);
     }
 
     #[test]
-    fn descriptions_are_filled() {
+    fn new_roles_and_other_scopes_are_valid() {
+        let mut state = state();
+        state.other_scopes = vec![NamedEntry {
+            code: "01NZ_NETWORK".into(),
+            name: "Network zone".into(),
+        }];
+        let mut new = role("200", "INST", json!([]));
+        new.set_code("status", "NEW");
+        let roles = [new, role("21", "01NZ_NETWORK", json!([]))];
+        assert!(check_roles(&state, &roles).is_empty());
+        assert_eq!(codes(&roles[1..]), [INVALID_SCOPE]);
+    }
+
+    #[test]
+    fn missing_descriptions_are_filled() {
         let mut roles = vec![role("32", "MAIN", json!([desk(None, "DESK1")]))];
         describe_roles(&state(), &mut roles);
         assert_eq!(
-            roles[0].role_type.desc.as_deref(),
-            Some("Circulation Desk Operator")
+            roles[0].json(),
+            &json!({
+                "status": {"value": "ACTIVE", "desc": "Active"},
+                "scope": {"value": "MAIN", "desc": "Main"},
+                "role_type": {"value": "32", "desc": "Circulation Desk Operator"},
+                "parameter": [{"type": {"value": "CirculationDesk"},
+                               "value": {"value": "DESK1", "desc": "Desk one"}}]
+            })
         );
-        assert_eq!(roles[0].scope.desc.as_deref(), Some("Main"));
-        assert_eq!(
-            roles[0].parameter.as_ref().unwrap()[0]
-                .value
-                .desc
-                .as_deref(),
-            Some("Desk one")
-        );
+    }
+
+    #[test]
+    fn descriptions_present_are_kept_even_null() {
+        let value = json!({
+            "status": {"value": "ACTIVE", "desc": null},
+            "scope": {"value": "MAIN", "desc": "Main Library (old name)"},
+            "role_type": {"value": "37", "desc": null},
+            "parameter": [{"type": {"value": "ServiceUnit"}, "scope": null,
+                           "value": {"value": "SU1", "desc": null}}]
+        });
+        let mut roles = vec![serde_json::from_value::<UserRole>(value.clone()).unwrap()];
+        describe_roles(&state(), &mut roles);
+        assert_eq!(roles[0].json(), &value);
+    }
+
+    #[test]
+    fn users_in_published_shapes_are_valid_and_stored_as_sent() {
+        let state = crate::emulator::fixtures::institution_with_published_shapes();
+        for (user, (name, value)) in state
+            .users
+            .iter()
+            .zip(crate::emulator::fixtures::published_shapes())
+        {
+            let mut roles = user.user_role.clone().unwrap_or_default();
+            assert!(check_roles(&state, &roles).is_empty(), "{name}");
+            describe_roles(&state, &mut roles);
+            assert_eq!(
+                serde_json::to_value(&roles).unwrap(),
+                value["user_role"],
+                "{name}"
+            );
+        }
     }
 }

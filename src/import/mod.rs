@@ -308,8 +308,9 @@ fn alma_name(user: &wire::User, code: &str) -> Option<String> {
     user.user_role
         .iter()
         .flatten()
+        .filter_map(|r| r.fields().ok())
         .find(|r| r.role_type.value == code)
-        .and_then(|r| r.role_type.desc.clone())
+        .and_then(|r| r.role_type.desc)
         .filter(|d| !d.trim().is_empty())
 }
 

@@ -81,8 +81,8 @@ pub fn predict(repo: &AccessRepo, login: &Login, held: &[Role], options: &Option
         &options.environment,
         &login.primary_id,
         Some(&wanted),
-        Some(held),
-        &repo.institution.preserve_roles,
+        Some(&diff::Held::from(held.to_vec())),
+        &diff::Managed::of(repo),
     )
     .changes
 }

@@ -23,6 +23,7 @@ fn institution(reactivation: Reactivation) -> Institution {
         reactivation,
         inactivity_days: 90,
         preserve_roles: Default::default(),
+        managed_scopes: Default::default(),
         approver_groups: Default::default(),
         safety: Safety {
             max_removals: None,

@@ -19,6 +19,11 @@ pub struct Institution {
     pub reactivation: Reactivation,
     pub inactivity_days: u32,
     pub preserve_roles: BTreeSet<String>,
+    /// Scopes beyond the institution and its libraries (a network zone,
+    /// another institution) whose roles the tool manages; roles at any other
+    /// such scope pass through untouched.
+    #[serde(default)]
+    pub managed_scopes: BTreeSet<String>,
     pub approver_groups: BTreeMap<String, BTreeSet<String>>,
     pub safety: Safety,
     #[serde(default)]

@@ -6,7 +6,8 @@
 //! to write if its roles changed since the plan (compare-and-swap on the
 //! fingerprint), record in the audit log that the write starts (made
 //! durable before anything is sent), send back the whole user with only
-//! `user_role` replaced, read again to verify, and record the outcome. One
+//! the roles the plan changes changed ([`roles`]: every other role exactly
+//! as Alma sent it), read again to verify, and record the outcome. One
 //! user's failure does not stop the others; every outcome is reported. A
 //! user is never written when its `started` record could not be saved.
 
@@ -14,11 +15,15 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{SecondsFormat, Utc};
 
-use crate::alma::{AlmaError, AlmaWrite, Role, normalize, wire};
+use crate::alma::{AlmaError, AlmaWrite, wire};
 
 use super::audit::{AuditLog, Outcome, Record};
-use super::plan::{Plan, UserPlan, UserStatus, fingerprint};
-use super::roles_of;
+use super::diff::Held;
+use super::plan::{Plan, UserPlan, UserStatus};
+
+mod roles;
+
+use roles::{same_roles, with_roles};
 
 /// What an apply did.
 #[derive(Debug, Default)]
@@ -271,11 +276,9 @@ async fn apply_user<W: AlmaWrite>(
         }
         Err(e) => return failed("reading the user failed", e),
     };
-    let now = match roles_of(&fresh) {
-        Ok(roles) => roles,
-        Err(e) => return failed("the user's roles could not be read", e),
-    };
-    if user.fingerprint.as_deref() != Some(fingerprint(&now).as_str()) {
+    // Roles that cannot be read count too: the plan saw them pass through.
+    let now = Held::read(&fresh);
+    if user.fingerprint.as_deref() != Some(now.fingerprint().as_str()) {
         let why = "the user's roles changed in Alma since the plan was made; \
                    run plan again and review the new changes";
         return done(Outcome::Skipped, why.to_string());
@@ -296,68 +299,22 @@ async fn apply_user<W: AlmaWrite>(
             _ => failed("the update was refused", e),
         };
     }
-    verify(writer, user).await
+    verify(writer, user, &updated).await
 }
 
-/// Reads the user back and compares its roles with the plan.
-async fn verify<W: AlmaWrite>(writer: &W, user: &UserPlan) -> UserOutcome {
+/// Reads the user back and compares its roles with the plan, and the roles
+/// passed through unread with those sent.
+async fn verify<W: AlmaWrite>(writer: &W, user: &UserPlan, sent: &wire::User) -> UserOutcome {
     let why = match writer.read_user(&user.primary_id).await {
-        Ok(Some(back)) => match roles_of(&back) {
-            Ok(roles) if same_roles(&roles, &user.after) => return done(Outcome::Applied, None),
-            Ok(_) => "Alma's roles after the update differ from the plan".to_string(),
-            Err(e) => format!("the roles read back could not be decoded: {e}"),
-        },
+        Ok(Some(back)) => {
+            let back = Held::read(&back);
+            if same_roles(&back, &user.after, &Held::read(sent)) {
+                return done(Outcome::Applied, None);
+            }
+            "Alma's roles after the update differ from the plan".to_string()
+        }
         Ok(None) => "the user vanished after the update".to_string(),
         Err(e) => format!("reading the user back failed: {e}"),
     };
     done(Outcome::VerifyFailed, why)
-}
-
-/// The user as read, with `user_role` replaced by `after`. Preserved roles
-/// and roles that stay the same keep their wire form exactly as Alma sent it.
-fn with_roles(fresh: &wire::User, after: &[Role], preserve: &BTreeSet<String>) -> wire::User {
-    let mut kept: Vec<(Option<Role>, &wire::UserRole)> = fresh
-        .user_role
-        .iter()
-        .flatten()
-        .map(|w| (Role::from_wire(w).ok(), w))
-        .collect();
-    let mut roles: Vec<wire::UserRole> = Vec::new();
-    for role in after {
-        let reused = kept.iter().position(|(r, _)| r.as_ref() == Some(role));
-        match reused {
-            Some(i) => roles.push(kept.remove(i).1.clone()),
-            None => roles.push(role.to_wire()),
-        }
-    }
-    // Preserved roles are in `after` already; any preserved role the plan did
-    // not know of (added since) is kept too, never dropped.
-    for (role, wire) in kept {
-        if role.is_some_and(|r| preserve.contains(&r.role_type)) {
-            roles.push(wire.clone());
-        }
-    }
-    let mut user = fresh.clone();
-    user.user_role = Some(roles);
-    user
-}
-
-/// Compares roles as the plan does: values, status and expiry, ignoring
-/// parameter scopes and descriptions.
-fn same_roles(read: &[Role], planned: &[Role]) -> bool {
-    let strip = |roles: &[Role]| {
-        normalize(
-            roles
-                .iter()
-                .map(|r| {
-                    let mut r = r.clone();
-                    for p in &mut r.parameters {
-                        p.scope = None;
-                    }
-                    r
-                })
-                .collect(),
-        )
-    };
-    strip(read) == strip(planned)
 }

@@ -1,33 +1,28 @@
 //! `diff`: the pure comparison of what a login should hold with what Alma
 //! holds, for one user in one environment. No I/O, no clock: the day is in
 //! the desired state. Roles are matched by type, scope and parameter
-//! values (not descriptions, not parameter scopes); Alma's duplicates are
-//! dropped; roles the institution preserves pass through untouched (R2).
+//! values (not descriptions, not parameter scopes), and a role held is
+//! planned as held but for the status and expiry granted, so what the plan
+//! shows is what apply sends; Alma's duplicates of a managed role are
+//! dropped; roles that are not the tool's ([`Managed`]: preserved types,
+//! R2, and roles scoped outside the institution) pass through untouched,
+//! duplicates and all, and so do roles that cannot be read ([`Held`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::alma::{Role, RoleStatus, normalize};
+use crate::alma::role::RoleKey;
+use crate::alma::{Role, RoleStatus};
 use crate::lifecycle::{Inactivity, Standing};
 
 use super::desired::Desired;
-use super::plan::{Change, ChangeKind, UserPlan, UserStatus, fingerprint, sorted};
+use super::plan::{Change, ChangeKind, UserPlan, UserStatus, sorted};
 
-/// What a role is matched on.
-type Key = (String, String, Vec<(String, String)>);
+mod held;
 
-fn key(role: &Role) -> Key {
-    let mut params: Vec<(String, String)> = role
-        .parameters
-        .iter()
-        .map(|p| (p.kind.clone(), p.value.clone()))
-        .collect();
-    params.sort();
-    params.dedup();
-    (role.role_type.clone(), role.scope.clone(), params)
-}
+pub use held::{Held, Managed, Unreadable};
 
 /// The user as read from Alma: `None` when Alma has no such user.
-pub type Actual<'a> = Option<&'a [Role]>;
+pub type Actual<'a> = Option<&'a Held>;
 
 /// Why a user without a desired state loses its managed roles.
 const DELETED: &str = "the login file was deleted (R9)";
@@ -40,9 +35,9 @@ pub fn diff(
     primary_id: &str,
     desired: Option<&Desired>,
     actual: Actual<'_>,
-    preserve: &BTreeSet<String>,
+    managed: &Managed,
 ) -> UserPlan {
-    compare(environment, primary_id, desired, actual, preserve, DELETED)
+    compare(environment, primary_id, desired, actual, managed, DELETED)
 }
 
 /// The plan for a staff user Alma has and no login file names, when
@@ -50,15 +45,15 @@ pub fn diff(
 pub fn unmanaged(
     environment: &str,
     primary_id: &str,
-    actual: &[Role],
-    preserve: &BTreeSet<String>,
+    actual: &Held,
+    managed: &Managed,
 ) -> UserPlan {
     compare(
         environment,
         primary_id,
         None,
         Some(actual),
-        preserve,
+        managed,
         UNMANAGED,
     )
 }
@@ -68,9 +63,87 @@ fn compare(
     primary_id: &str,
     desired: Option<&Desired>,
     actual: Actual<'_>,
-    preserve: &BTreeSet<String>,
+    managed: &Managed,
     gone: &str,
 ) -> UserPlan {
+    let mut plan = empty(environment, primary_id, desired);
+    let Some(actual) = actual else {
+        plan.status = UserStatus::Waiting;
+        plan.notes.push(
+            "no such user in Alma yet: waiting for the account to be created by the user feed (R1)"
+                .into(),
+        );
+        return plan;
+    };
+    plan.before = sorted(&actual.roles);
+    plan.fingerprint = Some(actual.fingerprint());
+    plan.notes.extend(actual.notes());
+
+    // Roles that are not the tool's go back as they are, duplicates and all.
+    let (kept, mine): (Vec<&Role>, Vec<&Role>) =
+        actual.roles.iter().partition(|r| !managed.role(r));
+    // Alma's copies of a role, grouped by what they are matched on.
+    let mut held: BTreeMap<RoleKey, Vec<&Role>> = BTreeMap::new();
+    for role in mine {
+        held.entry(role.key()).or_default().push(role);
+    }
+    let mut after: Vec<Role> = kept.iter().map(|r| (*r).clone()).collect();
+    let mut changes = Vec::new();
+    for (role, why) in wanted(desired) {
+        let copies = held.remove(&role.key());
+        let passed_through = kept.iter().any(|k| k.key() == role.key());
+        match copies {
+            // Granted and held, but not the tool's to change.
+            None if passed_through && !managed.role(&role) => {}
+            None => {
+                changes.push(change(ChangeKind::Add, &role, why));
+                after.push(role);
+            }
+            Some(copies) => {
+                let (sent, found) = keep(desired, &role, &copies);
+                after.push(sent);
+                changes.extend(found);
+            }
+        }
+    }
+    // Whatever is left is held but not granted.
+    let why = remove_reason(desired, gone);
+    let removed: Vec<&Role> = held.into_values().flatten().collect();
+    changes.extend(
+        removed
+            .iter()
+            .map(|r| change(ChangeKind::Remove, r, why.clone())),
+    );
+    // Alma keeps a user's roles when a PUT carries none: the last roles cannot
+    // be removed, only deactivated.
+    if after.is_empty() && actual.unreadable.is_empty() && !removed.is_empty() {
+        changes.retain(|c| c.kind != ChangeKind::Remove);
+        for role in deactivated(&removed) {
+            let inactive = Role {
+                status: RoleStatus::Inactive,
+                ..role.clone()
+            };
+            if role.status == RoleStatus::Active {
+                changes.push(change(ChangeKind::Deactivate, &inactive, why.clone()));
+            }
+            after.push(inactive);
+        }
+        plan.notes
+            .push("Alma cannot remove a user's last roles: they are set INACTIVE instead".into());
+    }
+    plan.after = sorted(&after);
+    changes.sort_by(|a, b| (&a.role, &a.kind).cmp(&(&b.role, &b.kind)));
+    plan.status = if changes.is_empty() {
+        UserStatus::Unchanged
+    } else {
+        UserStatus::Changed
+    };
+    plan.changes = changes;
+    plan
+}
+
+/// The plan of one user before anything is compared.
+fn empty(environment: &str, primary_id: &str, desired: Option<&Desired>) -> UserPlan {
     let mut plan = UserPlan {
         environment: environment.to_string(),
         primary_id: desired.map_or(primary_id, |d| &d.primary_id).to_string(),
@@ -93,126 +166,82 @@ fn compare(
     {
         plan.notes.push(format!("leave ended {until}: roles stay inactive until a reviewed change removes the `leave` block (R6)"));
     }
-    let Some(actual) = actual else {
-        plan.status = UserStatus::Waiting;
-        plan.notes.push(
-            "no such user in Alma yet: waiting for the account to be created by the user feed (R1)"
-                .into(),
-        );
-        return plan;
-    };
-    plan.before = sorted(actual);
-    plan.fingerprint = Some(fingerprint(actual));
+    plan
+}
 
-    let (preserved, managed): (Vec<&Role>, Vec<&Role>) =
-        actual.iter().partition(|r| preserve.contains(&r.role_type));
-    // Alma's copies of a role, grouped by what they are matched on.
-    let mut held: BTreeMap<Key, Vec<&Role>> = BTreeMap::new();
-    for role in &managed {
-        held.entry(key(role)).or_default().push(role);
-    }
-    let wanted: Vec<(Role, String)> = match desired {
-        Some(d) => d
-            .roles
+/// The roles granted, each with why.
+fn wanted(desired: Option<&Desired>) -> Vec<(Role, String)> {
+    desired.map_or_else(Vec::new, |d| {
+        d.roles
             .iter()
             .map(|r| (r.role.clone(), grant_reason(d, &r.sources)))
-            .collect(),
-        None => Vec::new(),
-    };
-    let mut after: Vec<Role> = preserved.iter().map(|r| (*r).clone()).collect();
+            .collect()
+    })
+}
+
+/// A role granted and held (in `copies`, Alma's duplicates): what is sent,
+/// and the changes to get there. What is sent is the role as held (its
+/// parameter scopes, which are not compared) with the status and expiry
+/// granted, once.
+fn keep(desired: Option<&Desired>, role: &Role, copies: &[&Role]) -> (Role, Vec<Change>) {
+    let current = copies[0];
     let mut changes = Vec::new();
-    for (role, why) in &wanted {
-        match held.remove(&key(role)) {
-            None => changes.push(change(ChangeKind::Add, role, why.clone())),
-            Some(copies) => {
-                let current = copies[0];
-                if copies.len() > 1 {
-                    changes.push(change(
-                        ChangeKind::Deduplicate {
-                            copies: copies.len() - 1,
-                        },
-                        role,
-                        "Alma holds identical copies of this role".into(),
-                    ));
-                }
-                if current.status != role.status {
-                    let (kind, why) = match role.status {
-                        RoleStatus::Active => (
-                            ChangeKind::Activate,
-                            standing_reason(desired, "the login is active"),
-                        ),
-                        RoleStatus::Inactive => (
-                            ChangeKind::Deactivate,
-                            standing_reason(desired, "the login is inactive"),
-                        ),
-                    };
-                    changes.push(change(kind, role, why));
-                }
-                if current.expiry_date != role.expiry_date {
-                    let why = match role.expiry_date {
-                        Some(d) => {
-                            format!("access lapses after the last day of work, {d} (end_date, R5)")
-                        }
-                        None => "the login has no end_date".to_string(),
-                    };
-                    changes.push(change(
-                        ChangeKind::Expiry {
-                            from: current.expiry_date,
-                            to: role.expiry_date,
-                        },
-                        role,
-                        why,
-                    ));
-                }
-            }
-        }
-        after.push(role.clone());
+    if copies.len() > 1 {
+        let kind = ChangeKind::Deduplicate {
+            copies: copies.len() - 1,
+        };
+        let why = "Alma holds identical copies of this role";
+        changes.push(change(kind, role, why.into()));
     }
-    // Whatever is left is held but not granted.
-    let remove_reason = match desired {
+    if current.status != role.status {
+        let (kind, why) = match role.status {
+            RoleStatus::Active => (
+                ChangeKind::Activate,
+                standing_reason(desired, "the login is active"),
+            ),
+            RoleStatus::Inactive => (
+                ChangeKind::Deactivate,
+                standing_reason(desired, "the login is inactive"),
+            ),
+        };
+        changes.push(change(kind, role, why));
+    }
+    if current.expiry_date != role.expiry_date {
+        let why = match role.expiry_date {
+            Some(d) => format!("access lapses after the last day of work, {d} (end_date, R5)"),
+            None => "the login has no end_date".to_string(),
+        };
+        let kind = ChangeKind::Expiry {
+            from: current.expiry_date,
+            to: role.expiry_date,
+        };
+        changes.push(change(kind, role, why));
+    }
+    let sent = Role {
+        status: role.status,
+        expiry_date: role.expiry_date,
+        ..current.clone()
+    };
+    (sent, changes)
+}
+
+fn remove_reason(desired: Option<&Desired>, gone: &str) -> String {
+    match desired {
         None => gone.to_string(),
         Some(d) if matches!(d.standing, Standing::Ended { .. }) => d.standing.describe(),
         Some(d) => format!("not granted by {}", d.file),
-    };
-    let mut removed: Vec<Role> = Vec::new();
-    for copies in held.into_values() {
-        for role in copies {
-            removed.push(role.clone());
-            changes.push(change(ChangeKind::Remove, role, remove_reason.clone()));
-        }
     }
-    // Alma keeps a user's roles when a PUT carries none: the last roles cannot
-    // be removed, only deactivated.
-    if after.is_empty() && !removed.is_empty() {
-        changes.retain(|c| c.kind != ChangeKind::Remove);
-        let mut seen = BTreeSet::new();
-        for role in removed {
-            if !seen.insert(key(&role)) {
-                continue;
-            }
-            let mut inactive = role.clone();
-            inactive.status = RoleStatus::Inactive;
-            if role.status == RoleStatus::Active {
-                changes.push(change(
-                    ChangeKind::Deactivate,
-                    &inactive,
-                    remove_reason.clone(),
-                ));
-            }
-            after.push(inactive);
-        }
-        plan.notes
-            .push("Alma cannot remove a user's last roles: they are set INACTIVE instead".into());
-    }
-    plan.after = normalize(after);
-    changes.sort_by(|a, b| (&a.role, &a.kind).cmp(&(&b.role, &b.kind)));
-    plan.status = if changes.is_empty() {
-        UserStatus::Unchanged
-    } else {
-        UserStatus::Changed
-    };
-    plan.changes = changes;
-    plan
+}
+
+/// The roles removed, one copy of each, as a user's last roles are kept
+/// but deactivated.
+fn deactivated<'a>(removed: &[&'a Role]) -> Vec<&'a Role> {
+    let mut seen = BTreeSet::new();
+    removed
+        .iter()
+        .copied()
+        .filter(|r| seen.insert(r.key()))
+        .collect()
 }
 
 fn change(kind: ChangeKind, role: &Role, reason: String) -> Change {
@@ -234,3 +263,6 @@ fn grant_reason(desired: &Desired, sources: &[String]) -> String {
 fn standing_reason(desired: Option<&Desired>, default: &str) -> String {
     desired.map_or_else(|| default.to_string(), |d| d.standing.describe())
 }
+
+#[cfg(test)]
+mod tests;

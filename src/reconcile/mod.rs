@@ -118,7 +118,7 @@ pub async fn plan<R: AlmaRead>(
     alma: &BTreeMap<String, R>,
     request: &Request<'_>,
 ) -> Result<Plan, AlmaError> {
-    let preserve = &request.repo.institution.preserve_roles;
+    let managed = diff::Managed::of(request.repo);
     let mut plan = empty(request);
     let mut all_desired = BTreeMap::new();
     for env in &request.environments {
@@ -129,7 +129,7 @@ pub async fn plan<R: AlmaRead>(
         scan::environment(&mut plan, reader, env, &desired, request).await?;
         all_desired.insert(env.clone(), desired);
     }
-    plan.losses = safety::losses(&plan, &all_desired, preserve);
+    plan.losses = safety::losses(&plan, &all_desired, &managed);
     plan.safety = safety::check(&plan, request.repo, &all_desired);
     plan.blast = scan::blast(&plan, request);
     keep_names_shown(&mut plan);

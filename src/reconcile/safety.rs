@@ -13,6 +13,7 @@ use crate::alma::RoleStatus;
 use crate::model::AccessRepo;
 
 use super::desired::Desired;
+use super::diff::Managed;
 use super::plan::{ChangeKind, Losses, Plan, SafetyRule, SafetyStop, UserStatus};
 use super::shown::{Shown, shown};
 
@@ -36,7 +37,7 @@ pub fn is_loss(kind: &ChangeKind) -> bool {
 pub fn losses(
     plan: &Plan,
     desired: &BTreeMap<String, BTreeMap<String, Desired>>,
-    preserve: &BTreeSet<String>,
+    managed: &Managed,
 ) -> BTreeMap<String, Losses> {
     let mut out = BTreeMap::new();
     for env in &plan.environments {
@@ -48,12 +49,7 @@ pub fn losses(
         let read: BTreeSet<String> = users.iter().map(|u| u.primary_id.to_lowercase()).collect();
         let held: usize = users
             .iter()
-            .map(|u| {
-                u.before
-                    .iter()
-                    .filter(|r| !preserve.contains(&r.role_type))
-                    .count()
-            })
+            .map(|u| u.before.iter().filter(|r| managed.role(r)).count())
             .sum();
         let granted: usize = desired
             .get(env)

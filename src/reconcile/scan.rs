@@ -12,7 +12,7 @@ use super::desired::Desired;
 use super::plan::{self, Plan, Scope, UserPlan};
 use super::requested::{self, Requested};
 use super::unmanaged::{self, Disposition, UnmanagedUser};
-use super::{Progress, READ_CONCURRENCY, Request, config, diff, roles_of};
+use super::{Progress, READ_CONCURRENCY, Request, config, diff};
 use crate::alma::{AlmaError, AlmaRead, Role, normalize, wire};
 use crate::model::UnmanagedAccess;
 
@@ -24,7 +24,7 @@ pub(super) async fn environment<R: AlmaRead>(
     desired: &BTreeMap<String, Desired>,
     request: &Request<'_>,
 ) -> Result<(), AlmaError> {
-    let preserve = &request.repo.institution.preserve_roles;
+    let managed = diff::Managed::of(request.repo);
     let calls_before = reader.usage().calls;
     plan.hosts.insert(env.to_string(), reader.endpoint());
     let mut ids: BTreeMap<String, String> = desired
@@ -43,10 +43,11 @@ pub(super) async fn environment<R: AlmaRead>(
     let first = plan.users.len();
     let what = format!("reading {env} users");
     for (key, id, read) in read(reader, ids, &request.progress, &what).await? {
-        match read.and_then(|user| user.as_ref().map(roles).transpose()) {
+        let held = |user: &wire::User| roles(user, &managed);
+        match read.and_then(|user| user.as_ref().map(held).transpose()) {
             Ok(actual) => {
                 let wanted = desired.get(&key);
-                let mut user = diff::diff(env, &id, wanted, actual.as_deref(), preserve);
+                let mut user = diff::diff(env, &id, wanted, actual.as_ref(), &managed);
                 describe(&mut user, wanted, request);
                 plan.users.push(user);
             }
@@ -110,7 +111,7 @@ async fn configuration<R: AlmaRead>(
         })
         .collect();
     let institution = &request.repo.institution.institution;
-    let alma = match config::read(reader, institution, &roles).await {
+    let mut alma = match config::read(reader, institution, &roles).await {
         Ok(alma) => alma,
         Err(e @ AlmaError::DailyThreshold { .. }) => return Err(e),
         Err(e) => {
@@ -123,6 +124,10 @@ async fn configuration<R: AlmaRead>(
             return Ok(());
         }
     };
+    // Scopes beyond the libraries that institution.yaml manages (a network
+    // zone) are not in Alma's library list, and are no reason for a refusal.
+    let managed_scopes = &request.repo.institution.managed_scopes;
+    alma.libraries.extend(managed_scopes.iter().cloned());
     for (code, name) in &alma.role_types {
         plan.role_names
             .entry(code.clone())
@@ -189,6 +194,7 @@ async fn unmanaged<R: AlmaRead>(
     calls: &mut plan::Calls,
 ) -> Result<(), AlmaError> {
     let institution = &request.repo.institution;
+    let managed = diff::Managed::of(request.repo);
     let known: BTreeSet<String> = request
         .repo
         .logins
@@ -226,19 +232,20 @@ async fn unmanaged<R: AlmaRead>(
                 continue;
             }
         };
-        let held = match roles(&user) {
+        let held = match roles(&user, &managed) {
             Ok(held) => held,
             Err(message) => {
                 failed(plan, env, id, message);
                 continue;
             }
         };
-        let managed: Vec<Role> = held
+        let theirs: Vec<Role> = held
+            .roles
             .iter()
-            .filter(|r| !institution.preserve_roles.contains(&r.role_type))
+            .filter(|r| managed.role(r))
             .cloned()
             .collect();
-        if managed.is_empty() {
+        if theirs.is_empty() {
             continue;
         }
         let protected = institution
@@ -252,14 +259,13 @@ async fn unmanaged<R: AlmaRead>(
             (false, UnmanagedAccess::Remove) => Disposition::Removed,
         };
         if disposition == Disposition::Removed {
-            let preserve = &institution.preserve_roles;
-            plan.users.push(diff::unmanaged(env, &id, &held, preserve));
+            plan.users.push(diff::unmanaged(env, &id, &held, &managed));
         }
         plan.unmanaged.push(UnmanagedUser {
             environment: env.to_string(),
             primary_id: id,
             name: user.display_name(),
-            roles: normalize(managed),
+            roles: normalize(theirs),
             disposition,
         });
     }
@@ -275,8 +281,10 @@ fn failed(plan: &mut Plan, env: &str, primary_id: String, message: String) {
     });
 }
 
-fn roles(user: &wire::User) -> Result<Vec<Role>, String> {
-    roles_of(user).map_err(|e| e.to_string())
+/// A user's roles for a plan; a role that cannot be read and may be the
+/// tool's is that user's error.
+fn roles(user: &wire::User, managed: &diff::Managed) -> Result<diff::Held, String> {
+    diff::Held::read_for(user, managed).map_err(|e| e.to_string())
 }
 
 type ReadResult = (String, String, Result<Option<wire::User>, String>);

@@ -390,6 +390,7 @@ fn check_one(
             );
         }
     }
+    roles::additional_scopes(tables, doc, &raw.additional_roles, out);
     for (i, _) in raw.additional_roles.iter().enumerate() {
         // The schema requires the reference; it must also not be blank.
         if raw.additional_roles[i].consultation.trim().is_empty() {

@@ -2,10 +2,12 @@
 //! type and level exist in the catalogue, the limiting codes are present and
 //! the unit's own, the level's restrictions hold (login kind, business need,
 //! batch attestation, consultation, unit flag). A request that passes
-//! becomes a validated [`RoleGrant`].
+//! becomes a validated [`RoleGrant`]. Beside them, the warning on
+//! `additional_roles` scoped outside the institution, which the tool adds
+//! but does not manage.
 
 use crate::diag::{Code, Diagnostic, did_you_mean};
-use crate::model::login::{Attestation, RawRoleRequest};
+use crate::model::login::{AdditionalRole, Attestation, RawRoleRequest};
 use crate::model::{Employment, LimitKind, LoginKind, RoleGrant, Unit};
 use crate::yaml::{Span, Step};
 
@@ -293,6 +295,43 @@ pub(crate) fn check(
         consultation: raw.consultation.clone(),
         from_profile: matches!(origin, Origin::Profile { .. }),
     })
+}
+
+/// Warns on each of `roles` whose scope is neither the institution, one of
+/// its libraries (the `alma_library` codes of units.yaml) nor a
+/// `managed_scopes` entry: roles there pass through untouched, so the tool
+/// adds such a role but never changes (deactivates, expires) or removes it.
+pub(crate) fn additional_scopes(
+    tables: &Tables<'_>,
+    doc: &Doc<'_>,
+    roles: &[AdditionalRole],
+    out: &mut Vec<Diagnostic>,
+) {
+    let institution = tables.institution;
+    let managed = |scope: &str| {
+        scope == institution.institution
+            || institution.managed_scopes.contains(scope)
+            || tables.units.0.values().any(|u| u.alma_library == scope)
+    };
+    for (i, role) in roles.iter().enumerate() {
+        if managed(&role.scope) {
+            continue;
+        }
+        out.push(
+            doc.warning(
+                Code::ScopeNotManaged,
+                doc.value(&steps!["additional_roles", i, "scope"]),
+                format!(
+                    "`{}` is neither the institution ({}) nor one of its libraries: the tool adds role {} there but never changes or removes it",
+                    role.scope, institution.institution, role.alma_role
+                ),
+            )
+            .help(format!(
+                "scope it to the institution or a library of units.yaml; if the tool should manage roles at `{}` (a network zone, say), list it under `managed_scopes` in institution.yaml",
+                role.scope
+            )),
+        );
+    }
 }
 
 fn site_path(site: &Site<'_>, field: &[Step]) -> Vec<Step> {

@@ -181,7 +181,7 @@ fn with_unmanaged_access_remove_the_roles_go_under_the_same_gates() {
         .user_role
         .unwrap()
         .iter()
-        .map(|r| r.role_type.value.clone())
+        .filter_map(|r| r.code("role_type"))
         .collect();
     assert_eq!(roles, ["200"], "the Patron role stays");
 }
@@ -216,8 +216,8 @@ fn roles_alma_lacks_block_their_users_and_roles_it_refuses_are_warned() {
             .find(|u| u.primary_id == "10000007")
             .unwrap();
         let mut closed = gus.user_role.as_ref().unwrap()[0].clone();
-        closed.role_type.value = "200".into();
-        closed.scope.value = "CLOSED_LIB".into();
+        closed.set_code("role_type", "200");
+        closed.set_code("scope", "CLOSED_LIB");
         gus.user_role.as_mut().unwrap().push(closed);
     });
     let plan = plan_json(&c);

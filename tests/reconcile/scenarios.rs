@@ -294,7 +294,7 @@ fn a_role_added_by_hand_in_alma_is_removed() {
     let world = applied();
     world.edit_in_alma("production", GUS_ID, |roles| {
         let mut extra = patron("01TEST_INST");
-        extra.role_type.value = "206".into();
+        extra.set_code("role_type", "206");
         roles.push(extra);
     });
     let plan = world.plan();
@@ -314,7 +314,7 @@ fn duplicates_in_alma_are_normalised() {
     world.edit_in_alma("sandbox", GUS_ID, |roles| {
         let copy = roles
             .iter()
-            .find(|r| r.role_type.value == "58")
+            .find(|r| r.code("role_type").as_deref() == Some("58"))
             .unwrap()
             .clone();
         roles.push(copy);
@@ -451,7 +451,7 @@ fn a_login_without_an_alma_account_waits() {
 fn a_users_last_roles_are_deactivated_not_removed() {
     let world = applied();
     world.edit_in_alma("production", GUS_ID, |roles| {
-        roles.retain(|r| r.role_type.value != "200")
+        roles.retain(|r| r.code("role_type").as_deref() != Some("200"))
     });
     let deleted = vec![Deleted {
         primary_id: GUS_ID.into(),
@@ -473,4 +473,54 @@ fn a_users_last_roles_are_deactivated_not_removed() {
             .iter()
             .all(|r| r.status == RoleStatus::Inactive)
     );
+}
+
+#[test]
+fn a_role_at_a_network_zone_passes_through_unless_institution_yaml_manages_its_scope() {
+    const NETWORK: &str = "01TEST_NETWORK";
+    let world = World::new_with(|_, state| {
+        state.other_scopes = vec![alma_access::emulator::NamedEntry {
+            code: NETWORK.into(),
+            name: "Test network zone".into(),
+        }];
+    });
+    assert!(world.apply(&world.plan()).ok());
+    let mut network = patron(NETWORK);
+    network.set_code("role_type", "206");
+    world.edit_in_alma("production", GUS_ID, |roles| {
+        roles.push(network.clone());
+        roles.push(patron("01TEST_INST"));
+    });
+    let plan = world.plan();
+    assert!(kinds(&plan, "production", GUS_ID).is_empty());
+    let gus = plan.users.iter().find(|u| u.primary_id == GUS_ID).unwrap();
+    let patrons = gus.after.iter().filter(|r| r.role_type == "200").count();
+    assert_eq!(patrons, 2, "duplicate Patron roles stay as they are");
+    assert!(gus.after.iter().any(|r| r.scope == NETWORK));
+
+    world.fixture.edit(
+        "institution.yaml",
+        "preserve_roles: [\"200\"]",
+        "preserve_roles: [\"200\"]\nmanaged_scopes: [01TEST_NETWORK]",
+    );
+    let plan = world.plan();
+    assert_eq!(kinds(&plan, "production", GUS_ID), vec!["remove 206"]);
+    assert!(plan.config.is_empty(), "{:?}", plan.config);
+    assert!(world.apply(&plan).ok());
+    let roles = world.roles("production", GUS_ID);
+    assert!(!roles.iter().any(|r| r.scope == NETWORK));
+    assert!(!world.plan().has_changes());
+
+    // A managed scope is one Alma's library list does not show: a role
+    // granted there is no reason to block the user.
+    world.fixture.edit(
+        "logins/main/10000001.yaml",
+        "work_order_departments:",
+        "additional_roles:\n  - {alma_role: \"206\", scope: 01TEST_NETWORK, consultation: SYS-1}\nwork_order_departments:",
+    );
+    let plan = world.plan();
+    assert_eq!(kinds(&plan, "production", "10000001"), vec!["add 206"]);
+    assert!(plan.config.is_empty(), "{:?}", plan.config);
+    assert!(world.apply(&plan).ok());
+    assert!(!world.plan().has_changes());
 }

@@ -28,8 +28,8 @@ fn a_plan_with_drift_and_a_leave_renders() {
     world.apply(&world.plan());
     world.edit_in_alma("production", "10000001", |roles| {
         let mut extra = roles[0].clone();
-        extra.role_type.value = "33".into();
-        extra.scope.value = "01TEST_INST".into();
+        extra.set_code("role_type", "33");
+        extra.set_code("scope", "01TEST_INST");
         roles.push(extra);
     });
     world.today = crate::world::day("2026-12-01");

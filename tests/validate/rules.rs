@@ -578,3 +578,23 @@ fn warnings_alone_keep_the_repository_valid() {
     assert_eq!(report.errors(), 0);
     assert!(report.outcome.repo.is_some());
 }
+
+#[test]
+fn additional_roles_scoped_outside_the_institution_are_warned() {
+    let network = "additional_roles:\n  - alma_role: \"301\"\n    scope: 01TEST_NETWORK\n    consultation: SYS-1\nwork_order_departments:";
+    case(
+        "scope_not_managed",
+        Code::ScopeNotManaged,
+        |f| {
+            f.edit(ADA, "work_order_departments:", network);
+        },
+        |f| {
+            f.edit(ADA, "work_order_departments:", network);
+            f.edit(
+                "institution.yaml",
+                "preserve_roles: [\"200\"]",
+                "preserve_roles: [\"200\"]\nmanaged_scopes: [01TEST_NETWORK]",
+            );
+        },
+    );
+}

@@ -1,16 +1,19 @@
 //! Alma's JSON as it travels: the user, its `user_role` list, the
 //! configuration reads and the error bodies. This is the only module that
 //! spells Alma's field names. Every record keeps the keys it does not model
-//! in a `rest` map, so a GET followed by a PUT sends back the same JSON value
-//! (key order aside). The known quirks are absorbed here: booleans and numbers
-//! as strings, `error` as one object or an array, `errorsExist` as a string,
-//! and gateway errors as XML.
+//! in a `rest` map, and every role is kept whole as the JSON Alma sent
+//! ([`UserRole`], read through [`RoleFields`] on demand), so a GET followed
+//! by a PUT sends back the same JSON value (key order aside), nulls and
+//! unfamiliar roles included. The known quirks are absorbed here: booleans
+//! and numbers as strings, `error` as one object or an array, `errorsExist`
+//! as a string, and gateway errors as XML.
 
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
 mod errors;
 mod login_report;
+mod role;
 mod user;
 
 pub use errors::{BodyFormat, ErrorBody, ErrorEntry, ErrorList, error_xml, parse_errors};
@@ -18,6 +21,7 @@ pub use login_report::{
     StaffLogin, StaffLoginEntry, StaffLoginFields, StaffLoginList, StaffLoginPage,
     decode_staff_logins,
 };
+pub use role::{Parameter, RoleFields, UserRole};
 pub use user::STAFF;
 
 /// One Alma user, as returned by `GET /users/{id}` and sent by `PUT`.
@@ -31,32 +35,6 @@ pub struct User {
     pub primary_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_role: Option<Vec<UserRole>>,
-    #[serde(flatten)]
-    pub rest: Map<String, Value>,
-}
-
-/// One entry of `user_role`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct UserRole {
-    pub status: CodeValue,
-    pub scope: CodeValue,
-    pub role_type: CodeValue,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expiry_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parameter: Option<Vec<Parameter>>,
-    #[serde(flatten)]
-    pub rest: Map<String, Value>,
-}
-
-/// One entry of a role's `parameter` list, e.g. a circulation desk.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Parameter {
-    #[serde(rename = "type")]
-    pub kind: CodeValue,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<CodeValue>,
-    pub value: CodeValue,
     #[serde(flatten)]
     pub rest: Map<String, Value>,
 }
@@ -257,7 +235,10 @@ mod tests {
         let value = rich_user();
         let user: User = serde_json::from_value(value.clone()).unwrap();
         assert_eq!(user.primary_id, "JDOE");
-        assert_eq!(user.user_role.as_ref().unwrap()[0].role_type.value, "32");
+        assert_eq!(
+            user.user_role.as_ref().unwrap()[0].code("role_type"),
+            Some("32".into())
+        );
         assert_eq!(serde_json::to_value(&user).unwrap(), value);
     }
 
