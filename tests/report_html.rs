@@ -208,3 +208,55 @@ fn the_command_writes_the_page() {
     let missing = run(&["report", access.to_str().unwrap()]);
     assert_eq!(missing.status.code(), Some(2), "--html is required");
 }
+
+#[test]
+fn the_report_gives_evidence_from_history_and_from_alma() {
+    let dir = tempfile::tempdir().unwrap();
+    let access = dir.path().join("access");
+    copy_dir(&manifest("tests/fixtures/minimal"), &access);
+    let git = git2::Repository::init(dir.path()).unwrap();
+    let mut index = git.index().unwrap();
+    index
+        .add_all(["access"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    index.write().unwrap();
+    let tree = git.find_tree(index.write_tree().unwrap()).unwrap();
+    let sig = git2::Signature::now("Systems", "lts@example.edu").unwrap();
+    let message = "Merge pull request #3 from nfu/new-logins\n\nApproved-by: boss-main\nReviewed-by: liaison-main\n";
+    git.commit(Some("HEAD"), &sig, &sig, message, &tree, &[])
+        .unwrap();
+    let out = dir.path().join("report.html");
+    let run = Command::new(env!("CARGO_BIN_EXE_alma-access"))
+        .current_dir(dir.path())
+        .args(["report", "access", "--alma", "--today", TODAY, "--html"])
+        .arg(&out)
+        .env_remove("ALMA_PROD_API_KEY")
+        .env_remove("ALMA_SANDBOX_API_KEY")
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let page = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        page.contains("Merge pull request #3 from nfu/new-logins")
+            && page.contains("approved by boss-main, liaison-main"),
+        "when each file changed, in which merge, approved by whom"
+    );
+    // Logins without review_by: the next re-certification is the last change plus 365 days.
+    let committed = chrono::Utc::now().date_naive();
+    let next = committed.checked_add_days(chrono::Days::new(365)).unwrap();
+    assert!(
+        page.contains(&format!("<time datetime=\"{next}\">")),
+        "computed next review {next}"
+    );
+    assert!(page.contains("<section id=\"alma\">") && page.contains("What Alma holds"));
+    assert!(page.contains("DRIFT: "), "the seed's drift is marked");
+    assert!(page.contains("matches the files"));
+    assert!(
+        page.contains("data-table=\"standing-table\" data-mark=\"active\""),
+        "cards follow the filter"
+    );
+}

@@ -1,17 +1,22 @@
 //! `alma-access report`: writes one static HTML page for auditors (who holds
 //! which role type and level by unit, privileged grants, ends and
-//! re-certifications due, each login's standing), self-contained and
-//! printable, stamped with the day and the commit. Reads only the files:
-//! no Alma connection. Exit codes: 0 written, 1 the repository is not
-//! valid or the page could not be written, 2 wrong usage.
+//! re-certifications due, each login's standing, when its file last
+//! changed and in which merge), self-contained and printable, stamped with
+//! the day and the commit. Reads the files and their git history; with
+//! `--alma` also what Alma holds (a read-only key, or the built-in
+//! emulator), with drift marked. Exit codes: 0 written, 1 the repository is
+//! not valid, Alma could not be read or the page could not be written,
+//! 2 wrong usage.
 
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
 use super::scope::{self, ScopeArgs};
+use super::target::{self, Access};
 use super::{EXIT_FAILURE, EXIT_OK};
 use crate::history;
+use crate::reconcile::render::Legend;
 use crate::report;
 
 #[derive(Debug, clap::Args)]
@@ -25,6 +30,10 @@ pub struct Args {
     /// The day the report is for (YYYY-MM-DD); default: today.
     #[arg(long, value_name = "DATE")]
     pub today: Option<NaiveDate>,
+    /// Also read what Alma holds for every login (a read-only key suffices;
+    /// the built-in emulator when none is set) and mark the drift.
+    #[arg(long)]
+    pub alma: bool,
 }
 
 pub fn run(args: Args) -> u8 {
@@ -38,14 +47,24 @@ pub fn run(args: Args) -> u8 {
         Ok(start) => start,
         Err(code) => return code,
     };
-    let commit = history::head_commit(&start.root).map(|c| {
-        if history::is_dirty(&start.root) {
-            format!("{c}-dirty")
-        } else {
-            c
+    let commit = scope::commit_of(&start);
+    let mut built = report::build(&start.repo, start.today, commit);
+    if let Ok(changes) = history::last_changes(&start.root) {
+        let interval = crate::lifecycle::recert::interval_days(&start.repo.institution);
+        built = built.with_history(&changes, interval);
+    }
+    if args.alma {
+        match read_alma(&start) {
+            Ok(plan) => {
+                let legend = Legend::for_plan(&start.repo.catalog, &plan);
+                built = built.with_alma(&plan, &legend);
+            }
+            Err(message) => {
+                eprintln!("error: {message}");
+                return EXIT_FAILURE;
+            }
         }
-    });
-    let built = report::build(&start.repo, start.today, commit);
+    }
     let page = report::html::render(&built);
     if let Some(parent) = args.html.parent().filter(|p| !p.as_os_str().is_empty())
         && let Err(e) = std::fs::create_dir_all(parent)
@@ -66,4 +85,33 @@ pub fn run(args: Args) -> u8 {
         built.today
     );
     EXIT_OK
+}
+
+/// A full plan of every environment: what Alma holds, and what differs.
+fn read_alma(start: &scope::Start) -> Result<crate::reconcile::Plan, String> {
+    let args = ScopeArgs {
+        path: start.root.clone(),
+        environments: Vec::new(),
+        only: Vec::new(),
+        changed_since: None,
+        today: Some(start.today),
+    };
+    let request = scope::request(&args, start)
+        .map_err(|_| "the environments cannot be planned".to_string())?;
+    scope::runtime().block_on(async {
+        let targets = target::connect(
+            &start.repo,
+            &start.repo.institution.connection(),
+            &request.environments,
+            start.repo_root(),
+            Access::Read,
+            start.today,
+        )
+        .await?;
+        let plan = crate::reconcile::plan(&targets.clients, &request)
+            .await
+            .map_err(|e| format!("reading Alma failed: {e}"));
+        targets.close().await;
+        plan
+    })
 }

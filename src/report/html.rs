@@ -14,6 +14,7 @@ use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 use super::{Report, State, WINDOW_DAYS, Who};
+use crate::history::FileChange;
 
 /// The embedded stylesheet.
 pub const CSS: &str = include_str!("report.css");
@@ -29,6 +30,7 @@ pub fn escape(s: &str) -> String {
 /// One table cell; all text is escaped when written.
 pub enum Cell<'a> {
     Text(&'a str),
+    Owned(String),
     Code(&'a str),
     Date(Option<NaiveDate>),
     State(State),
@@ -40,6 +42,7 @@ impl Cell<'_> {
     fn write(&self, out: &mut String) {
         match self {
             Cell::Text(s) => out.push_str(&escape(s)),
+            Cell::Owned(s) => out.push_str(&escape(s)),
             Cell::Code("") => {}
             Cell::Code(s) => {
                 let _ = write!(out, "<code>{}</code>", escape(s));
@@ -73,6 +76,18 @@ impl Cell<'_> {
 
 /// Writes a filterable table; `empty` is shown (and not counted) when there are no rows.
 fn table(out: &mut String, id: &str, headers: &[&str], rows: &[Vec<Cell<'_>>], empty: &str) {
+    table_marked(out, id, headers, rows, &[], empty);
+}
+
+/// A table whose rows carry a mark (`data-mark`) the summary cards count by.
+fn table_marked(
+    out: &mut String,
+    id: &str,
+    headers: &[&str],
+    rows: &[Vec<Cell<'_>>],
+    marks: &[&str],
+    empty: &str,
+) {
     let _ = write!(out, "<table class=\"rows\" id=\"{id}\">\n<thead><tr>");
     for h in headers {
         let _ = write!(out, "<th scope=\"col\">{}</th>", escape(h));
@@ -86,8 +101,13 @@ fn table(out: &mut String, id: &str, headers: &[&str], rows: &[Vec<Cell<'_>>], e
             escape(empty)
         );
     }
-    for row in rows {
-        out.push_str("<tr>");
+    for (i, row) in rows.iter().enumerate() {
+        match marks.get(i) {
+            Some(mark) => {
+                let _ = write!(out, "<tr data-mark=\"{}\">", escape(mark));
+            }
+            None => out.push_str("<tr>"),
+        }
         for cell in row {
             out.push_str("<td>");
             cell.write(out);
@@ -169,10 +189,17 @@ pub fn render(report: &Report) -> String {
          <nav><a href=\"#standing\">Standing</a><a href=\"#privileged\">Privileged grants</a>\
          <a href=\"#due\">Due and overdue</a><a href=\"#holdings\">Holdings by unit</a></nav>\n</header>\n<main>\n",
     );
+    if report.alma.is_some() {
+        out.push_str("<p class=\"note\"><a href=\"#alma\">What Alma holds</a>, read from Alma for this report.</p>\n");
+    }
     let _ = write!(
         out,
-        "<ul class=\"summary\">\n<li><b>{}</b>active</li>\n<li><b>{}</b>inactive</li>\n<li><b>{}</b>ended</li>\n\
-         <li><b>{}</b>privileged grants</li>\n<li><b>{}</b>due in {WINDOW_DAYS} days</li>\n<li><b>{overdue}</b>re-certifications overdue</li>\n</ul>\n",
+        "<ul class=\"summary\">\n<li data-table=\"standing-table\" data-mark=\"active\"><b>{}</b>active</li>\n\
+         <li data-table=\"standing-table\" data-mark=\"inactive\"><b>{}</b>inactive</li>\n\
+         <li data-table=\"standing-table\" data-mark=\"ended\"><b>{}</b>ended</li>\n\
+         <li data-table=\"privileged-table\"><b>{}</b>privileged grants</li>\n\
+         <li data-table=\"due-table\" data-mark=\"due\"><b>{}</b>due in {WINDOW_DAYS} days</li>\n\
+         <li data-table=\"due-table\" data-mark=\"overdue\"><b>{overdue}</b>re-certifications overdue</li>\n</ul>\n",
         count(State::Active),
         count(State::Inactive),
         count(State::Ended),
@@ -185,6 +212,72 @@ pub fn render(report: &Report) -> String {
         "</main>\n<script>{SCRIPT}</script>\n</body>\n</html>\n"
     );
     out
+}
+
+/// `2026-11-20, Merge pull request #42 from … (abc1234); approved by X, Y`.
+fn changed(change: Option<&FileChange>) -> String {
+    let Some(c) = change else {
+        return String::new();
+    };
+    let mut text = format!(
+        "{}, {} ({})",
+        c.date,
+        c.subject,
+        &c.commit[..c.commit.len().min(7)]
+    );
+    if !c.approvers.is_empty() {
+        text.push_str(&format!("; approved by {}", c.approvers.join(", ")));
+    }
+    text
+}
+
+/// What Alma holds, with any drift from the files marked (with `--alma`).
+fn alma(out: &mut String, report: &Report) {
+    let Some(rows) = &report.alma else {
+        return;
+    };
+    out.push_str(
+        "</section>\n<section id=\"alma\">\n<h2>What Alma holds</h2>\n<p class=\"note\">Read from Alma for this report; \
+         drift is what the next apply would change.</p>\n",
+    );
+    let cells: Vec<Vec<Cell>> = rows
+        .iter()
+        .map(|r| {
+            let drift = if r.waiting {
+                "no Alma account yet".to_string()
+            } else if r.drift.is_empty() {
+                "matches the files".to_string()
+            } else {
+                format!("DRIFT: {}", r.drift.join("; "))
+            };
+            vec![
+                Cell::Code(&r.who.unit),
+                Cell::Who(&r.who),
+                Cell::Code(&r.environment),
+                Cell::Owned(r.roles.join("; ")),
+                Cell::Owned(drift),
+            ]
+        })
+        .collect();
+    let marks: Vec<&str> = rows
+        .iter()
+        .map(|r| {
+            if r.drift.is_empty() {
+                "matches"
+            } else {
+                "drift"
+            }
+        })
+        .collect();
+    let headers = ["Unit", "Login", "Environment", "Roles Alma holds", "Drift"];
+    table_marked(
+        out,
+        "alma-table",
+        &headers,
+        &cells,
+        &marks,
+        "No logins read.",
+    );
 }
 
 fn sections(out: &mut String, report: &Report) {
@@ -201,11 +294,13 @@ fn sections(out: &mut String, report: &Report) {
                 Cell::Text(&l.why),
                 Cell::Code(&l.manager),
                 Cell::Code(&l.liaison),
-                Cell::Date(l.review_by),
+                Cell::Date(l.next_review),
                 Cell::Date(l.end_date),
+                Cell::Owned(changed(l.changed.as_ref())),
             ]
         })
         .collect();
+    let marks: Vec<&str> = report.logins.iter().map(|l| l.state.label()).collect();
     let headers = [
         "Unit",
         "Login",
@@ -214,10 +309,12 @@ fn sections(out: &mut String, report: &Report) {
         "Why",
         "Manager",
         "Liaison",
-        "Review by",
+        "Next re-certification",
         "End date",
+        "Last changed (commit or merge; approvals the history records)",
     ];
-    table(out, "standing-table", &headers, &rows, "No logins.");
+    table_marked(out, "standing-table", &headers, &rows, &marks, "No logins.");
+    alma(out, report);
     out.push_str("</section>\n<section id=\"privileged\">\n<h2>Privileged grants</h2>\n\
         <p class=\"note\">Systems logins, levels that need the systems group's approval, and additional roles outside the catalogue.</p>\n");
     let rows: Vec<Vec<Cell>> = report
@@ -267,7 +364,18 @@ fn sections(out: &mut String, report: &Report) {
         })
         .collect();
     let headers = ["Date", "When", "What", "Unit", "Login"];
-    table(out, "due-table", &headers, &rows, "Nothing due.");
+    let marks: Vec<&str> = report
+        .calendar
+        .iter()
+        .map(|d| {
+            if d.kind == super::DueKind::ReviewOverdue {
+                "overdue"
+            } else {
+                "due"
+            }
+        })
+        .collect();
+    table_marked(out, "due-table", &headers, &rows, &marks, "Nothing due.");
     out.push_str("</section>\n<section id=\"holdings\">\n<h2>Who holds what, by unit</h2>\n");
     for unit in &report.units {
         let _ = writeln!(

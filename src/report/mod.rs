@@ -11,10 +11,16 @@
 
 pub mod html;
 
-use chrono::NaiveDate;
+use std::collections::BTreeMap;
 
+use chrono::{Days, NaiveDate};
+
+use crate::history::FileChange;
 use crate::lifecycle::{self, Standing};
 use crate::model::{AccessRepo, Login, LoginType};
+use crate::reconcile::plan::{Plan, RoleLine, UserStatus};
+use crate::reconcile::render::Legend;
+use crate::reconcile::shown::shown;
 
 /// How far ahead the calendar looks, in days.
 pub const WINDOW_DAYS: i64 = 60;
@@ -31,6 +37,8 @@ pub struct Report {
     pub privileged: Vec<Privileged>,
     pub calendar: Vec<Due>,
     pub logins: Vec<LoginRow>,
+    /// With `--alma`: what Alma holds, per login and environment.
+    pub alma: Option<Vec<AlmaRow>>,
 }
 
 /// One unit and who holds what in it.
@@ -158,6 +166,23 @@ pub struct LoginRow {
     pub liaison: String,
     pub review_by: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
+    /// When the file last changed, and in which commit or merge (when in git).
+    pub changed: Option<FileChange>,
+    /// The next re-certification: `review_by`, or the last change plus the
+    /// institution's review interval.
+    pub next_review: Option<NaiveDate>,
+}
+
+/// What Alma holds for a login in one environment, and what differs from the files.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AlmaRow {
+    pub who: Who,
+    pub environment: String,
+    /// The roles Alma holds, named, in code order (empty: no account yet).
+    pub roles: Vec<String>,
+    /// What a plan would change (drift); empty when Alma matches.
+    pub drift: Vec<String>,
+    pub waiting: bool,
 }
 
 /// Gathers the report of `repo` on `today`.
@@ -200,6 +225,8 @@ pub fn build(repo: &AccessRepo, today: NaiveDate, commit: Option<String>) -> Rep
             liaison: login.liaison.clone(),
             review_by: login.review_by,
             end_date: login.end_date,
+            changed: None,
+            next_review: login.review_by,
         });
     }
     calendar.sort_by(|a, b| {
@@ -218,6 +245,69 @@ pub fn build(repo: &AccessRepo, today: NaiveDate, commit: Option<String>) -> Rep
         privileged,
         calendar,
         logins: rows,
+        alma: None,
+    }
+}
+
+impl Report {
+    /// Adds when each login file last changed (from git), and the next
+    /// re-certification of those without `review_by`: the last change plus
+    /// `interval_days`.
+    pub fn with_history(
+        mut self,
+        changes: &BTreeMap<String, FileChange>,
+        interval_days: u32,
+    ) -> Report {
+        for row in &mut self.logins {
+            row.changed = changes.get(&row.who.file).cloned();
+            if row.review_by.is_none() {
+                row.next_review = row
+                    .changed
+                    .as_ref()
+                    .and_then(|c| c.date.checked_add_days(Days::new(u64::from(interval_days))));
+            }
+        }
+        self
+    }
+
+    /// Adds what Alma holds, from a plan of every login.
+    pub fn with_alma(mut self, plan: &Plan, legend: &Legend) -> Report {
+        let mut rows = Vec::new();
+        for user in &plan.users {
+            let Some(row) = self
+                .logins
+                .iter()
+                .find(|l| l.who.primary_id.eq_ignore_ascii_case(&user.primary_id))
+            else {
+                continue;
+            };
+            let mut held: Vec<&crate::alma::Role> = user.before.iter().collect();
+            held.sort_by(|a, b| {
+                let n = |r: &crate::alma::Role| r.role_type.parse::<u64>().unwrap_or(u64::MAX);
+                n(a).cmp(&n(b)).then_with(|| a.cmp(b))
+            });
+            rows.push(AlmaRow {
+                who: row.who.clone(),
+                environment: user.environment.clone(),
+                roles: held
+                    .iter()
+                    .map(|r| RoleLine(r, legend.name(&r.role_type)).to_string())
+                    .collect(),
+                drift: shown(&user.changes)
+                    .iter()
+                    .map(|c| {
+                        format!(
+                            "{} {}",
+                            c.label(),
+                            RoleLine(c.role(), legend.name(&c.role().role_type))
+                        )
+                    })
+                    .collect(),
+                waiting: user.status == UserStatus::Waiting,
+            });
+        }
+        self.alma = Some(rows);
+        self
     }
 }
 

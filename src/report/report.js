@@ -5,6 +5,7 @@
   var rows = Array.prototype.slice.call(
     document.querySelectorAll("table.rows tbody tr:not(.empty)"));
   var total = rows.length;
+  var cards = Array.prototype.slice.call(document.querySelectorAll("ul.summary li[data-table]"));
   function apply() {
     var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
     var shown = 0;
@@ -15,6 +16,17 @@
       if (hit) { shown += 1; }
     });
     count.textContent = shown === total ? total + " rows" : shown + " of " + total + " rows";
+    cards.forEach(function (card) {
+      var table = document.getElementById(card.getAttribute("data-table"));
+      var mark = card.getAttribute("data-mark");
+      var n = 0;
+      if (table) {
+        table.querySelectorAll("tbody tr:not(.empty)").forEach(function (row) {
+          if (!row.hidden && (!mark || row.getAttribute("data-mark") === mark)) { n += 1; }
+        });
+      }
+      card.querySelector("b").textContent = String(n);
+    });
     document.body.setAttribute("data-shown", String(shown));
   }
   input.addEventListener("input", apply);

@@ -9,6 +9,10 @@ use std::path::{Path, PathBuf};
 
 use git2::{Delta, DiffOptions, Repository};
 
+mod evidence;
+
+pub use evidence::{FileChange, last_changes};
+
 use crate::load::FileKind;
 use crate::model::{AccessRepo, Institution};
 use crate::reconcile::{Deleted, TableChange};
