@@ -1,7 +1,8 @@
 //! The real Alma client against the emulator over HTTP on 127.0.0.1: paging,
 //! missing users, retries (throttling, 5xx, dropped connections), the daily
 //! threshold, key permissions, Alma error bodies (JSON and XML), the
-//! environment check and id validation.
+//! environment check and id validation. Slowing down to the rate Alma
+//! grants is proved on a whole plan in `proof_faults.rs`.
 
 use std::time::Duration;
 
@@ -107,6 +108,12 @@ async fn throttling_storm_then_success() {
     emu.set_faults(Faults::throttle_next(10));
     let err = alma.get_user("user0000000").await.unwrap_err();
     assert_eq!(err, AlmaError::RateLimited { attempts: 6 });
+    let usage = alma.usage();
+    assert_eq!(usage.throttled, 10, "every 429 is counted");
+    assert_eq!(
+        usage.slowed_to, None,
+        "no configured rate, nothing to lower"
+    );
 }
 
 #[tokio::test]

@@ -5,7 +5,8 @@
 //!
 //! In process (`reconcile::plan` and `apply` with an `AlmaClient` at
 //! 500 requests/s): a 429 storm, 5xx bursts, timeouts and dropped
-//! connections. As processes (the binary against an emulator process, as in
+//! connections; and a full plan against an Alma granting 3 requests/s to a
+//! client configured at 10 (it must slow down and read everyone). As processes (the binary against an emulator process, as in
 //! `plan_cli.rs`): an apply killed mid-way and run again, and two applies
 //! started at once. After each, [`prove`] checks that:
 //!
@@ -900,4 +901,54 @@ fn copy_dir(src: &Path, dst: &Path) {
             std::fs::copy(entry.path(), to).unwrap();
         }
     }
+}
+
+/// Alma grants 3 requests/s; the client keeps its defaults (10/s, 5
+/// retries). A full plan of 300 logins (the listing of every user, the
+/// configuration, each login and each staff user without a file) must slow
+/// down to what Alma grants, read everyone without a failure, finish in
+/// bounded time and say in the plan that it slowed down.
+#[test]
+fn a_full_plan_faster_than_alma_slows_down_and_completes() {
+    const LOGINS: usize = 300;
+    const GRANTED: u32 = 3;
+    let dir = tempfile::tempdir().unwrap();
+    let repo = synthetic_of(dir.path(), LOGINS);
+    let emu = Emulator::new(seeded(&repo, STRIDE));
+    let started = Instant::now();
+    let plan = runtime().block_on(async {
+        emu.set_limits(Limits {
+            per_second: GRANTED,
+            daily: 10_000_000,
+        });
+        let server = emulator::serve(emu.clone(), "127.0.0.1:0").await.unwrap();
+        let mut config = ClientConfig::new(server.base_url(), ApiKey::new(seed::READ_ONLY_KEY));
+        config.expected_environment = Some("PRODUCTION".into());
+        assert_eq!(config.requests_per_second, 10.0, "the default rate");
+        let alma = BTreeMap::from([(ENV.to_string(), AlmaClient::new(config).unwrap())]);
+        let plan = reconcile::plan(&alma, &request(&repo)).await.expect("plan");
+        let _ = server.shutdown().await;
+        plan
+    });
+    let elapsed = started.elapsed();
+    let calls = plan.calls[ENV];
+    let stats = emu.stats();
+    let summary = format!("{elapsed:?}, {calls:?}, {stats:?}");
+    eprintln!("slow Alma: {summary}");
+    assert!(plan.errors.is_empty(), "{:?}; {summary}", plan.errors);
+    assert!(plan.has_changes(), "the seed's drift is planned");
+    assert!(calls.listing > 0, "a full scan lists every user: {summary}");
+    assert_eq!(calls.throttled, stats.throttled, "every 429 is counted");
+    let slowed_to = calls.slowed_to.expect("the client slowed down");
+    assert!(slowed_to < 4.0, "{summary}");
+    // Settled, not hammering: a small share of the calls was refused.
+    assert!(calls.throttled < calls.used / 4, "{summary}");
+    let bound = Duration::from_secs(calls.used / u64::from(GRANTED) * 2 + 10);
+    assert!(elapsed < bound, "{summary} (bound {bound:?})");
+    let legend = alma_access::reconcile::render::Legend::from_catalog(&repo.catalog);
+    let text = alma_access::reconcile::render::text(&plan, &legend);
+    assert!(
+        text.contains(&format!("slowed to {slowed_to:.1}/s after")),
+        "the plan says it slowed down:\n{text}"
+    );
 }

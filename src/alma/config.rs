@@ -1,7 +1,8 @@
 //! How to reach Alma and how hard to push it: the hosting regions and their
 //! base URLs, which base URLs a key may be sent to (https, or plain http to
 //! this machine only), and the client's configuration with its defaults (10
-//! requests per second, bursts of 1, 4 in flight, 30 s timeout, 5 retries).
+//! requests per second at most, bursts of 1, 4 in flight, 30 s timeout, 5
+//! retries).
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -107,7 +108,10 @@ pub struct ClientConfig {
     pub base_url: String,
     pub api_key: ApiKey,
     /// Shared by every task using the client. Alma allows 25 per second per
-    /// institution across all its integrations. Default 10.
+    /// institution across all its integrations. Default 10. A ceiling: while
+    /// Alma keeps throttling, the client goes slower (down to 0.5 per
+    /// second), and comes back up to this rate after clean seconds. Zero
+    /// (or not a positive number): no limit, and nothing to adapt.
     pub requests_per_second: f64,
     /// Requests allowed at once after an idle spell. Default 1.
     pub burst: u32,

@@ -73,13 +73,20 @@ impl General {
     }
 }
 
-/// API calls made so far and, when Alma said, how many remain today.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// API calls made so far, how many remain today when Alma said, and how
+/// hard Alma pushed back: e.g. "slowed to 3/s after 41 throttled requests".
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct ApiUsage {
     /// Requests sent, retries included.
     pub calls: u64,
     /// The last `X-Exl-Api-Remaining` seen.
     pub remaining: Option<u64>,
+    /// The lowest rate (requests per second) the client slowed to because
+    /// Alma throttled it; `None` when it kept its configured rate.
+    pub slowed_to: Option<f64>,
+    /// Requests Alma refused with 429 or `PER_SECOND_THRESHOLD` (each one
+    /// was retried, or failed once retries ran out).
+    pub throttled: u64,
 }
 
 /// Everything `plan` reads from Alma. A read-only key suffices.

@@ -291,6 +291,7 @@ impl alma::AlmaRead for Emulator {
         ApiUsage {
             calls: self.shared.in_process_calls.load(Ordering::Relaxed),
             remaining: None,
+            ..ApiUsage::default()
         }
     }
 }

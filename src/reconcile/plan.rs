@@ -117,7 +117,7 @@ pub enum Scope {
 }
 
 /// API calls one environment used.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Calls {
     /// Every call, retries included.
     pub used: u64,
@@ -128,6 +128,13 @@ pub struct Calls {
     pub unmanaged_reads: u64,
     /// Of those, the reads of Alma's configuration (role types, libraries, desks).
     pub config: u64,
+    /// Requests Alma throttled (HTTP 429) during the plan.
+    #[serde(default)]
+    pub throttled: u64,
+    /// The lowest rate (requests per second) the client slowed to because
+    /// Alma throttled it; none when it kept its configured rate.
+    #[serde(default)]
+    pub slowed_to: Option<f64>,
 }
 
 /// The `institution.yaml` safety setting a stop comes from (R10).

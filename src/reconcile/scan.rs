@@ -25,7 +25,8 @@ pub(super) async fn environment<R: AlmaRead>(
     request: &Request<'_>,
 ) -> Result<(), AlmaError> {
     let managed = diff::Managed::of(request.repo);
-    let calls_before = reader.usage().calls;
+    let usage_before = reader.usage();
+    let calls_before = usage_before.calls;
     plan.hosts.insert(env.to_string(), reader.endpoint());
     let mut ids: BTreeMap<String, String> = desired
         .iter()
@@ -64,6 +65,8 @@ pub(super) async fn environment<R: AlmaRead>(
     let usage = reader.usage();
     calls.used = usage.calls - calls_before;
     calls.remaining = usage.remaining;
+    calls.throttled = usage.throttled - usage_before.throttled;
+    calls.slowed_to = usage.slowed_to;
     plan.calls.insert(env.to_string(), calls);
     Ok(())
 }

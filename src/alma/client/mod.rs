@@ -7,15 +7,23 @@
 //! key belongs to another environment than the configured one. The key
 //! travels only in the `Authorization` header, marked sensitive; logs carry
 //! the method, path, status, latency and remaining budget, never the key.
+//!
+//! The configured rate is a ceiling, not a promise: when Alma keeps
+//! throttling, the client slows down for every task (multiplicative
+//! decrease, down to 0.5 requests/s) and speeds up again after clean
+//! seconds (additive increase), as [`pace`] describes; it logs a warning
+//! with the new rate each time it slows down, and [`ApiUsage`] reports the
+//! lowest rate it went to and the throttled requests it saw.
 
 use std::fmt;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use reqwest::Method;
 use reqwest::header::HeaderValue;
 use tokio::sync::{OnceCell, Semaphore};
+use tokio::time::Instant;
 
 use crate::alma::config::{ClientConfig, check_base_url};
 use crate::alma::error::AlmaError;
@@ -30,8 +38,10 @@ use crate::alma::{
 const REMAINING_HEADER: &str = "x-exl-api-remaining";
 const UNKNOWN: u64 = u64::MAX;
 
+mod pace;
 mod transport;
 
+use pace::Pace;
 use transport::decode;
 
 /// The Alma API over HTTP. Clones share the limiter, the counters and the
@@ -47,6 +57,8 @@ struct Inner {
     auth: HeaderValue,
     key: ApiKey,
     limiter: RateLimiter,
+    /// Decides the limiter's rate from Alma's answers.
+    pace: Mutex<Pace>,
     permits: Semaphore,
     max_retries: u32,
     retry_base: Duration,
@@ -60,12 +72,14 @@ struct Inner {
 
 impl fmt::Debug for AlmaClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (rate, usage) = (self.rate(), self.usage());
         f.debug_struct("AlmaClient")
             .field("base_url", &self.inner.base)
             .field("api_key", &self.inner.key)
             .field("limiter", &self.inner.limiter)
+            .field("rate", &rate)
             .field("expected_environment", &self.inner.expected_environment)
-            .field("usage", &self.usage())
+            .field("usage", &usage)
             .finish()
     }
 }
@@ -109,6 +123,7 @@ impl AlmaClient {
                 base,
                 auth,
                 limiter: RateLimiter::new(config.requests_per_second, config.burst),
+                pace: Mutex::new(Pace::new(config.requests_per_second, Instant::now())),
                 permits: Semaphore::new(config.max_concurrency.max(1)),
                 max_retries: config.max_retries,
                 retry_base: config.retry_base_delay,
@@ -121,6 +136,19 @@ impl AlmaClient {
                 general: OnceCell::new(),
             }),
         })
+    }
+
+    /// The rate the client keeps now, in requests per second: the
+    /// configured one, or lower while Alma throttles. `None` when no rate
+    /// is configured.
+    pub fn rate(&self) -> Option<f64> {
+        self.inner.pace().rate()
+    }
+}
+
+impl Inner {
+    fn pace(&self) -> MutexGuard<'_, Pace> {
+        self.pace.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -225,9 +253,12 @@ impl AlmaRead for AlmaClient {
 
     fn usage(&self) -> ApiUsage {
         let remaining = self.inner.remaining.load(Ordering::Relaxed);
+        let pace = self.inner.pace();
         ApiUsage {
             calls: self.inner.calls.load(Ordering::Relaxed),
             remaining: (remaining != UNKNOWN).then_some(remaining),
+            slowed_to: pace.slowest(),
+            throttled: pace.throttled(),
         }
     }
 }

@@ -2,7 +2,9 @@
 //! for a concurrency permit and a rate-limiter slot; 429 and
 //! `PER_SECOND_THRESHOLD` pause every task of the client, 5xx and transport
 //! failures back off with full jitter, `DAILY_THRESHOLD` stops the client
-//! for good. Logs carry the method, path, status, latency and remaining
+//! for good. Every answer the gateway gave (admitted or throttled) goes to
+//! the rate controller, whose changes of rate are applied to the limiter at
+//! once. Logs carry the method, path, status, latency and remaining
 //! budget; error texts from the server are redacted of the key.
 
 use std::sync::atomic::Ordering;
@@ -13,6 +15,7 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 
+use super::pace::{Answer, Ticket};
 use super::{AlmaClient, REMAINING_HEADER};
 use crate::alma::error::{AlmaError, DAILY_THRESHOLD, PER_SECOND_THRESHOLD};
 use crate::alma::secret::redact;
@@ -51,6 +54,7 @@ impl AlmaClient {
                 .acquire()
                 .await
                 .expect("the semaphore is never closed");
+            let ticket = inner.pace().ticket();
             inner.limiter.acquire().await;
             inner.calls.fetch_add(1, Ordering::Relaxed);
             let started = Instant::now();
@@ -79,6 +83,7 @@ impl AlmaClient {
             };
             tracing::debug!(%method, path, status, latency_ms, remaining, attempt, "Alma response");
             if (200..300).contains(&status) {
+                self.answered(ticket, Answer::Admitted);
                 return Ok(bytes);
             }
             let (mut errors, xml) = wire::parse_errors(&bytes)
@@ -94,6 +99,11 @@ impl AlmaClient {
                 return Err(AlmaError::DailyThreshold { errors });
             }
             let throttled = status == 429 || has(PER_SECOND_THRESHOLD);
+            if throttled {
+                self.answered(ticket, Answer::Throttled);
+            } else if status < 500 {
+                self.answered(ticket, Answer::Admitted);
+            }
             if throttled || status >= 500 {
                 if last {
                     return Err(if throttled {
@@ -114,6 +124,36 @@ impl AlmaClient {
             return Err(AlmaError::from_response(status, errors, xml));
         }
         unreachable!("the last attempt always returns")
+    }
+
+    /// Tells the rate controller how the gateway answered; applies the
+    /// change of rate it decides and logs it (a warning when slowing down).
+    fn answered(&self, ticket: Ticket, answer: Answer) {
+        let inner = &*self.inner;
+        let mut pace = inner.pace();
+        let Some(change) = pace.record(ticket, answer, Instant::now()) else {
+            return;
+        };
+        // Under the controller's lock, so changes reach the limiter in order.
+        inner.limiter.set_rate(change.to);
+        let throttled = pace.throttled();
+        drop(pace);
+        if change.is_slower() {
+            tracing::warn!(
+                from = change.from,
+                to = change.to,
+                throttled,
+                "Alma is throttling requests: slowing down to {:.2} requests/s",
+                change.to
+            );
+        } else {
+            tracing::debug!(
+                from = change.from,
+                to = change.to,
+                "speeding up to {:.2} requests/s",
+                change.to
+            );
+        }
     }
 
     /// One attempt: sends the request and reads the whole answer.

@@ -227,6 +227,14 @@ fn calls(out: &mut String, plan: &Plan) {
                     c.listing, c.unmanaged_reads
                 ));
             }
+            if let Some(rate) = c.slowed_to {
+                parts.push(format!(
+                    "slowed to {rate:.1}/s after {} throttled requests",
+                    c.throttled
+                ));
+            } else if c.throttled > 0 {
+                parts.push(format!("{} throttled requests retried", c.throttled));
+            }
             if let Some(r) = c.remaining {
                 parts.push(format!("remaining today: {r}"));
             }
