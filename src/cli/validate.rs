@@ -1,13 +1,26 @@
 //! `alma-access validate [PATH]`: checks the access repository against the
 //! schemas and every policy rule, prints all diagnostics, and exits 0 when
-//! valid (warnings allowed), 1 on errors, 2 when PATH is unusable.
+//! valid (warnings allowed), 1 on errors, 2 when PATH is unusable. With
+//! `--format github` each diagnostic is a workflow annotation, shown on its
+//! line in the pull request's diff.
 
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Format, access_root, emit, today_or};
-use crate::diag::render;
+use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, access_root, emit, today_or};
+use crate::diag::{github, render};
+
+/// How `validate` prints its diagnostics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// For people: each problem with its source line and a caret.
+    Text,
+    /// For machines: one JSON document with counts.
+    Json,
+    /// GitHub Actions annotations (`::error file=...,line=...::`), then the summary line.
+    Github,
+}
 use crate::validate;
 
 #[derive(Debug, clap::Args)]
@@ -36,6 +49,11 @@ pub fn run(args: Args) -> u8 {
         Format::Json => render::json(&outcome.diagnostics, outcome.files) + "\n",
         Format::Text => {
             render::text(&outcome.diagnostics, &loaded.sources)
+                + &render::summary(&outcome.diagnostics, outcome.files)
+                + "\n"
+        }
+        Format::Github => {
+            github::annotations(&outcome.diagnostics)
                 + &render::summary(&outcome.diagnostics, outcome.files)
                 + "\n"
         }

@@ -1,9 +1,11 @@
 //! Diagnostics as data: every problem found in the access repository is a
 //! [`Diagnostic`] with a stable [`Code`], a severity, the file and span it
 //! concerns, a message and a `help` line saying what to do. Rendering (text
-//! for people, JSON for machines) lives in [`render`]; nothing here prints.
+//! for people, JSON for machines) lives in [`render`], workflow annotations
+//! for pull requests in [`github`]; nothing here prints.
 
 mod codes;
+pub mod github;
 pub mod render;
 pub mod rules;
 
