@@ -8,6 +8,8 @@
 //! - [`diag`]: diagnostics as data (stable codes, severities, spans) and their rendering.
 //! - [`load`]: reads `access/` from disk into spanned documents, reporting unreadable files.
 //! - [`schema`]: the embedded JSON Schemas and the mapping of schema errors back to YAML positions.
+//! - [`editor_schemas`]: the institution's own JSON Schemas for editors (role types, levels,
+//!   trainings, units and their codes as completion values), generated from the tables.
 //! - [`model`]: the validated types (`Institution`, `Catalog`, `Units`, `Profile`, `Login`).
 //! - [`validate`]: the institution's policy rules V1-V14 over the loaded tree.
 //! - [`lifecycle`]: where a login stands on a day (start, training, leave, suspension, end),
@@ -26,6 +28,7 @@
 pub mod alma;
 pub mod cli;
 pub mod diag;
+pub mod editor_schemas;
 pub mod emulator;
 pub mod history;
 pub mod import;

@@ -134,10 +134,11 @@ fn import_validates_plans_clean_but_for_what_it_warned_and_is_stable() {
     assert!(written.len() >= 30, "{} files\n{text}", written.len());
     for (path, bytes) in &written {
         let body = String::from_utf8(bytes.clone()).unwrap();
+        let unit = path.split('/').next().unwrap();
         assert!(
-            body.starts_with(
-                "# yaml-language-server: $schema=../../../schemas/login.schema.json\n"
-            ),
+            body.starts_with(&format!(
+                "# yaml-language-server: $schema=../../../schemas/institution/login-{unit}.schema.json\n"
+            )),
             "{path}"
         );
         assert!(body.contains("\nmanager: set--manager"), "{path}");
@@ -159,6 +160,14 @@ fn import_validates_plans_clean_but_for_what_it_warned_and_is_stable() {
         "{}\n{}",
         stdout(&validate),
         String::from_utf8_lossy(&validate.stderr)
+    );
+    // The editor schemas the imported files name are the ones `schemas` writes.
+    let schemas = run(dir.path(), &["schemas", "access"]);
+    assert!(schemas.status.success(), "{}", stdout(&schemas));
+    assert!(
+        !stdout(&schemas).contains("pointed "),
+        "{}",
+        stdout(&schemas)
     );
 
     let plan = run(

@@ -18,6 +18,7 @@ pub mod lifecycle;
 pub mod plan;
 pub mod report;
 pub mod review;
+pub mod schemas;
 mod scope;
 pub mod sweep_inactive;
 mod target;
@@ -47,6 +48,8 @@ pub enum Command {
     Approvals(approvals::Args),
     /// Generate .github/CODEOWNERS from units.yaml and the systems group, or check it is fresh.
     Codeowners(codeowners::Args),
+    /// Generate the institution's editor schemas (completion of role types, levels, codes), or check they are fresh.
+    Schemas(schemas::Args),
     /// Write login files for the staff users an Alma environment already has.
     Import(import::Args),
     /// Write a self-contained HTML access report for auditors.
@@ -92,6 +95,7 @@ pub fn run(cli: Cli) -> ExitCode {
             approvals::run(args)
         }
         Command::Codeowners(args) => codeowners::run(args),
+        Command::Schemas(args) => schemas::run(args),
         Command::Import(args) => {
             init_logging();
             import::run(args)

@@ -1,6 +1,6 @@
 //! Writing an imported login as YAML text, by hand rather than through a
 //! serializer, so the output is byte-stable and reads like the files people
-//! write: the schema line first, a comment saying where the file came
+//! write: the unit's schema line first, a comment saying where the file came
 //! from, keys in the order of the format contract, lists sorted and in flow
 //! style, scalars quoted only when YAML would misread them (primary ids and
 //! role codes always), and comments where a value is a placeholder.
@@ -11,8 +11,11 @@ use chrono::NaiveDate;
 
 use crate::model::{Login, LoginType};
 
-/// The first line of every login file.
-pub const SCHEMA_LINE: &str = "# yaml-language-server: $schema=../../../schemas/login.schema.json";
+/// The first line of a login file of `unit`: it names the unit's editor
+/// schema (see [`crate::editor_schemas`]), so editors offer the unit's codes.
+pub fn schema_line(unit: &str) -> String {
+    crate::editor_schemas::login_line(unit)
+}
 
 /// What the header comment says.
 pub struct Header<'a> {
@@ -30,7 +33,7 @@ pub struct Header<'a> {
 pub fn login_yaml(login: &Login, header: &Header<'_>) -> String {
     let mut out = String::new();
     let w = &mut out;
-    line(w, SCHEMA_LINE);
+    line(w, &schema_line(&login.unit));
     line(
         w,
         &format!(

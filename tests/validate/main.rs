@@ -1,6 +1,7 @@
 //! Integration tests of `validate`: the policy rules, malformed input,
 //! hostile links and special files, and the command line, over throwaway
-//! copies of fixture trees.
+//! copies of fixture trees; and of `schemas`, the editor schemas made from
+//! the validated tables.
 
 mod cli;
 #[path = "../common/fixture.rs"]
@@ -9,3 +10,4 @@ mod fixture;
 mod links;
 mod malformed;
 mod rules;
+mod schemas;
