@@ -109,6 +109,31 @@ pub fn check(kind: SchemaKind, file: &str, root: &Node) -> Vec<Diagnostic> {
     out
 }
 
+/// The values a document would need to lose to pass its schema: each
+/// unexpected key, each value of the wrong type or form, each object that
+/// misses a required key. `None` when the problem is the document itself
+/// (not a mapping, or a required top-level key missing): then nothing can
+/// be read from it.
+pub fn failing_values(kind: SchemaKind, root: &Node) -> Option<Vec<Vec<Step>>> {
+    let instance = yaml::to_json(root);
+    let mut out = Vec::new();
+    for error in compiled(kind).validator.iter_errors(&instance) {
+        let path = pointer_steps(root, error.instance_path().as_str());
+        match error.kind() {
+            ValidationErrorKind::AdditionalProperties { unexpected } => {
+                out.extend(unexpected.iter().map(|key| {
+                    let mut at = path.clone();
+                    at.push(Step::Key(key.clone()));
+                    at
+                }));
+            }
+            _ if path.is_empty() => return None,
+            _ => out.push(path),
+        }
+    }
+    Some(out)
+}
+
 /// Turns a JSON pointer into steps, reading list indices where the tree has lists.
 fn pointer_steps(root: &Node, pointer: &str) -> Vec<Step> {
     let mut steps = Vec::new();

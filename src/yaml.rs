@@ -19,6 +19,7 @@ use saphyr_parser::{Event, Parser, Span as RawSpan};
 
 mod mapping;
 mod scalar;
+pub mod syntax;
 
 pub use mapping::Mapping;
 use scalar::resolve_scalar;
@@ -138,6 +139,34 @@ impl Node {
         }
     }
 
+    /// Removes the value at `path` (a mapping entry or a list item); false
+    /// when there is nothing there. The root itself cannot be removed.
+    pub fn remove(&mut self, path: &[Step]) -> bool {
+        let Some((last, parents)) = path.split_last() else {
+            return false;
+        };
+        let mut node = self;
+        for step in parents {
+            let next = match (&mut node.value, step) {
+                (Value::Map(entries), Step::Key(k)) => entries.get_mut(k).map(|e| &mut e.value),
+                (Value::Seq(items), Step::Index(i)) => items.get_mut(*i),
+                _ => None,
+            };
+            match next {
+                Some(n) => node = n,
+                None => return false,
+            }
+        }
+        match (&mut node.value, last) {
+            (Value::Map(entries), Step::Key(k)) => entries.remove(k).is_some(),
+            (Value::Seq(items), Step::Index(i)) if *i < items.len() => {
+                items.remove(*i);
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// The span of the value (or key) at `path`, or of the deepest ancestor
     /// that exists, so a diagnostic always has a place to point at.
     pub fn span_at(&self, path: &[Step], part: Part) -> Span {
@@ -167,8 +196,13 @@ impl Node {
 /// Why a document could not be read, or what in it is not allowed.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Problem {
-    /// The text is not valid YAML.
-    Syntax { message: String, span: Span },
+    /// The text is not valid YAML: what is wrong in plain words, where to
+    /// fix it, and how ([`syntax`]).
+    Syntax {
+        message: String,
+        span: Span,
+        help: String,
+    },
     /// A key appears twice in one mapping; the first occurrence wins.
     DuplicateKey {
         key: String,
@@ -273,6 +307,15 @@ pub fn parse(text: &str) -> Document {
     let shown: Vec<usize> = text.lines().map(|l| l.chars().count()).collect();
     for problem in &mut doc.problems {
         clamp(problem_span(problem), &shown);
+        if let Problem::Syntax {
+            message,
+            span,
+            help,
+        } = problem
+        {
+            let explained = syntax::explain(text, message, *span);
+            (*message, *span, *help) = (explained.message, explained.span, explained.help);
+        }
     }
     if let Some(root) = &mut doc.root {
         clamp_tree(root, &shown);
@@ -341,6 +384,7 @@ fn build(text: &str, problems: &mut Vec<Problem>) -> Result<Option<Node>, Proble
             Problem::Syntax {
                 message: e.info().to_string(),
                 span: Span::point(pos),
+                help: String::new(),
             }
         })?;
         let span = Span::from_raw(&raw_span);

@@ -84,6 +84,8 @@ codes! {
     RedundantGrant => ("redundant-grant", Some("V14"), "Least privilege: a grant adds nothing, because another grant of the same login already includes all its Alma roles."),
     UnusedCatalogEntry => ("unused-catalog-entry", Some("V14"), "Least privilege: a role type or level that no login uses."),
     UnknownTraining => ("unknown-training", None, "A training record names a training that institution.yaml does not require."),
+    MissingTraining => ("missing-training", Some("R4"), "A training institution.yaml requires has no completion date: the login's roles stay inactive in Alma until it is recorded."),
+    MisplacedLogin => ("misplaced-login", Some("V1"), "A login file outside `logins/<unit>/` is not read; move it to the folder of its unit."),
     ScopeNotManaged => ("scope-not-managed", None, "An `additional_roles` entry is scoped outside the institution (not the institution, one of its libraries in units.yaml, or a `managed_scopes` entry): the tool adds the role but never changes or removes it."),
 }
 

@@ -12,6 +12,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use super::misplaced;
 use super::read::{self, Kind};
 use super::{FileKind, Loaded, RawFile, parse_files};
 use crate::diag::{Code, Diagnostic};
@@ -226,11 +227,14 @@ fn layout_file(entry: &Entry, display: String) -> Place {
 }
 
 /// An entry that is no file of the layout: links and special files are
-/// errors anywhere; other entries where the layout looks are stray, unless
-/// they are layout folders or notes.
+/// errors anywhere, and so are login files out of place; other entries
+/// where the layout looks are stray, unless they are layout folders or notes.
 fn not_in_layout(entry: &Entry, display: &str) -> Place {
     match entry.kind {
         Kind::Symlink | Kind::Special(_) => Place::Report(read::not_regular(display, entry.kind)),
+        Kind::File if misplaced::is_misplaced_login(&entry.rel) => {
+            Place::Report(misplaced::misplaced_login(&entry.path, display, &entry.rel))
+        }
         _ if !entry.in_layout || ignored(&entry.rel) => Place::Nothing,
         Kind::Folder if layout_folder(&entry.rel) => Place::Nothing,
         kind => Place::Report(stray(display, &entry.rel, kind == Kind::Folder)),

@@ -12,6 +12,7 @@
 //! `logins/<unit>/<primary_id>.yaml`.
 
 mod disk;
+mod misplaced;
 mod read;
 
 use crate::diag::{Code, Diagnostic, render::Sources};
@@ -187,18 +188,36 @@ fn decode(display: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
 fn problem_diagnostic(file: &str, problem: &Problem) -> Diagnostic {
     let span = problem.span();
     let d = match problem {
-        Problem::Syntax { message, .. } => Diagnostic::error(Code::YamlSyntax, file, format!("invalid YAML: {message}"))
-            .help("check indentation (spaces, not tabs), colons after keys and closing brackets or quotes"),
-        Problem::DuplicateKey { key, first, .. } => {
-            Diagnostic::error(Code::DuplicateKey, file, format!("the key `{key}` appears twice in this mapping"))
-                .help(format!("keep one `{key}`: the one on line {} is the one used", first.start.line))
+        Problem::Syntax { message, help, .. } => {
+            Diagnostic::error(Code::YamlSyntax, file, message).help(help)
         }
-        Problem::Alias { .. } => Diagnostic::error(Code::YamlAlias, file, "aliases (`*name`) are not allowed in access files")
-            .help("write the value out in full, so reviewers see exactly what is granted"),
-        Problem::Tag { tag, .. } => Diagnostic::error(Code::YamlTag, file, format!("the YAML tag `{tag}` is not allowed"))
-            .help("remove the tag; quote the value if it must be read as text"),
-        Problem::ComplexKey { .. } => Diagnostic::error(Code::ComplexKey, file, "a mapping key must be a plain string")
-            .help("use a simple word as the key"),
+        Problem::DuplicateKey { key, first, .. } => Diagnostic::error(
+            Code::DuplicateKey,
+            file,
+            format!("the key `{key}` appears twice in this mapping"),
+        )
+        .help(format!(
+            "keep one `{key}`: the one on line {} is the one used",
+            first.start.line
+        )),
+        Problem::Alias { .. } => Diagnostic::error(
+            Code::YamlAlias,
+            file,
+            "aliases (`*name`) are not allowed in access files",
+        )
+        .help("write the value out in full, so reviewers see exactly what is granted"),
+        Problem::Tag { tag, .. } => Diagnostic::error(
+            Code::YamlTag,
+            file,
+            format!("the YAML tag `{tag}` is not allowed"),
+        )
+        .help("remove the tag; quote the value if it must be read as text"),
+        Problem::ComplexKey { .. } => Diagnostic::error(
+            Code::ComplexKey,
+            file,
+            "a mapping key must be a plain string",
+        )
+        .help("use a simple word as the key"),
         Problem::MultipleDocuments { .. } => Diagnostic::error(
             Code::MultipleDocuments,
             file,
@@ -208,7 +227,10 @@ fn problem_diagnostic(file: &str, problem: &Problem) -> Diagnostic {
         Problem::TooDeep { .. } => Diagnostic::error(
             Code::TooDeep,
             file,
-            format!("values are nested more than {} levels deep", yaml::MAX_DEPTH),
+            format!(
+                "values are nested more than {} levels deep",
+                yaml::MAX_DEPTH
+            ),
         )
         .help("access files are shallow; check for runaway brackets"),
     };

@@ -175,6 +175,44 @@ fn dates(doc: &Doc<'_>, raw: &RawLogin, _today: NaiveDate, out: &mut Vec<Diagnos
     }
 }
 
+/// R4, as a warning: a required training without a completion date keeps
+/// the login's roles inactive in Alma until it is recorded.
+fn missing_training(tables: &Tables<'_>, doc: &Doc<'_>, raw: &RawLogin, out: &mut Vec<Diagnostic>) {
+    let missing: Vec<&str> = tables
+        .institution
+        .required_training
+        .iter()
+        .filter(|t| !raw.training.contains_key(*t))
+        .map(String::as_str)
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    let at = if raw.training.is_empty() {
+        doc.value(&[])
+    } else {
+        doc.key(&steps!["training"])
+    };
+    let (what, it) = match missing.as_slice() {
+        [one] => (format!("training `{one}` has"), "it is"),
+        _ => (
+            format!("trainings {} have", roles::join(missing.iter().copied())),
+            "they are",
+        ),
+    };
+    out.push(
+        doc.warning(
+            Code::MissingTraining,
+            at,
+            format!("required {what} no completion date: the login's roles stay inactive in Alma until {it} recorded (R4)"),
+        )
+        .help(format!(
+            "when the training is done, add its date under `training:`, e.g. `{}: 2026-09-30`",
+            missing[0]
+        )),
+    );
+}
+
 fn check_one(
     tables: &Tables<'_>,
     doc: &Doc<'_>,
@@ -206,6 +244,7 @@ fn check_one(
             );
         }
     }
+    missing_training(tables, doc, raw, out);
     // V2: unit, liaison, profile.
     let Some(unit) = tables.units.get(&raw.unit) else {
         let d = doc.error(
@@ -237,6 +276,9 @@ fn check_one(
     }
     let profile = match &raw.profile {
         None => None,
+        // Its own file reports why it could not be read; without it, the
+        // fields it would give are unknown, not missing.
+        Some(name) if tables.broken_profiles.contains(name) => return None,
         Some(name) => match tables.profiles.get(name) {
             None => {
                 let d = doc.error(
@@ -253,7 +295,8 @@ fn check_one(
                         )),
                     },
                 );
-                None
+                // The fields it would give are unknown, not missing.
+                return None;
             }
             Some((p, file)) => {
                 if !p.units.is_empty() && !p.units.contains(&raw.unit) {

@@ -3,7 +3,9 @@
 //! stop at the first problem:
 //!
 //! 1. schema: each file against its embedded JSON Schema ([`crate::schema`]);
-//! 2. typed: files that pass become raw typed values (`serde_yaml`);
+//! 2. typed: files that pass become raw typed values (`serde_yaml`); a
+//!    login file that fails is read without the failing values
+//!    ([`partial`]), so its policy checks still run;
 //! 3. tables: institution, catalogue and units are checked against each other (V13);
 //! 4. logins: each login is merged with its profile and checked against the
 //!    policy rules V1-V12 and V14 ([`login`], [`roles`], [`privilege`]).
@@ -12,11 +14,12 @@
 //! ever plans from a half-valid tree.
 
 mod login;
+mod partial;
 mod privilege;
 mod roles;
 mod tables;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -59,7 +62,9 @@ pub fn validate(loaded: &Loaded, today: NaiveDate) -> Outcome {
     let mut catalog = None;
     let mut units = None;
     let mut profiles = BTreeMap::new();
+    let mut broken_profiles = BTreeSet::new();
     let mut raw_logins = Vec::new();
+    let mut set_aside: BTreeMap<&str, (&Node, Vec<Vec<Step>>)> = BTreeMap::new();
     for file in &loaded.files {
         let Some(root) = &file.root else { continue };
         let doc = Doc {
@@ -75,12 +80,22 @@ pub fn validate(loaded: &Loaded, today: NaiveDate) -> Outcome {
             }
             FileKind::Units => units = typed::<Units>(&doc, SchemaKind::Units, &mut diagnostics),
             FileKind::Profile { name } => {
-                if let Some(p) = typed::<Profile>(&doc, SchemaKind::Profile, &mut diagnostics) {
-                    profiles.insert(name.clone(), (p, file));
+                match typed::<Profile>(&doc, SchemaKind::Profile, &mut diagnostics) {
+                    Some(p) => {
+                        profiles.insert(name.clone(), (p, file));
+                    }
+                    None => {
+                        broken_profiles.insert(name.clone());
+                    }
                 }
             }
             FileKind::Login { .. } => {
-                if let Some(l) = typed::<RawLogin>(&doc, SchemaKind::Login, &mut diagnostics) {
+                if let Some((l, aside)) =
+                    read_on::<RawLogin>(&doc, SchemaKind::Login, &mut diagnostics)
+                {
+                    if !aside.is_empty() {
+                        set_aside.insert(&file.display, (root, aside));
+                    }
                     raw_logins.push((l, file));
                 }
             }
@@ -101,17 +116,22 @@ pub fn validate(loaded: &Loaded, today: NaiveDate) -> Outcome {
             catalog: c,
             units: u,
             profiles: &profiles,
+            broken_profiles: &broken_profiles,
             today,
         };
+        let before = diagnostics.len();
         logins = login::check_all(&tables, &raw_logins, &mut diagnostics);
+        drop_consequences(&mut diagnostics, before, &set_aside);
         // Which catalogue entries are unused is only known when every login is sound.
         let complete = !diagnostics.iter().any(Diagnostic::is_error);
         privilege::check(&tables, loaded, &logins, complete, &mut diagnostics);
     } else {
         // Without a sound catalogue and units, only the rules of a single file apply.
+        let before = diagnostics.len();
         for (raw, file) in &raw_logins {
             login::check_standalone(raw, file, today, &mut diagnostics);
         }
+        drop_consequences(&mut diagnostics, before, &set_aside);
     }
     diag::sort(&mut diagnostics);
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
@@ -141,7 +161,26 @@ pub(crate) struct Tables<'a> {
     pub catalog: &'a Catalog,
     pub units: &'a Units,
     pub profiles: &'a BTreeMap<String, (Profile, &'a SourceFile)>,
+    /// Profiles whose file could not be read (already reported there).
+    pub broken_profiles: &'a BTreeSet<String>,
     pub today: NaiveDate,
+}
+
+/// Drops the diagnostics from `from` on that only report the absence of a
+/// value set aside in their file (its schema error is reported already).
+fn drop_consequences(
+    diagnostics: &mut Vec<Diagnostic>,
+    from: usize,
+    set_aside: &BTreeMap<&str, (&Node, Vec<Vec<Step>>)>,
+) {
+    let mut i = 0;
+    diagnostics.retain(|d| {
+        i += 1;
+        i <= from
+            || !set_aside
+                .get(d.file.as_str())
+                .is_some_and(|(root, aside)| partial::follows_from(d, root, aside))
+    });
 }
 
 /// One parsed file, for locating diagnostics.
@@ -210,7 +249,34 @@ fn typed<T: DeserializeOwned>(
         diagnostics.extend(problems);
         return None;
     }
-    match serde_yaml::from_value::<T>(yaml::to_serde_yaml(doc.root)) {
+    deserialize(doc, doc.root, diagnostics)
+}
+
+/// As [`typed`], but a document that fails its schema is reported and then
+/// read without the failing values, which are returned beside it.
+fn read_on<T: DeserializeOwned>(
+    doc: &Doc<'_>,
+    kind: SchemaKind,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<(T, Vec<Vec<Step>>)> {
+    let problems = schema::check(kind, doc.file, doc.root);
+    if problems.is_empty() {
+        return deserialize(doc, doc.root, diagnostics).map(|value| (value, Vec::new()));
+    }
+    diagnostics.extend(problems);
+    let (rest, aside) = partial::without_failing(kind, doc.root)?;
+    // What is left passed the schema; should it still not deserialize, the
+    // schema errors already say what to fix.
+    let value = serde_yaml::from_value::<T>(yaml::to_serde_yaml(&rest)).ok()?;
+    Some((value, aside))
+}
+
+fn deserialize<T: DeserializeOwned>(
+    doc: &Doc<'_>,
+    root: &Node,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    match serde_yaml::from_value::<T>(yaml::to_serde_yaml(root)) {
         Ok(value) => Some(value),
         Err(e) => {
             diagnostics.push(

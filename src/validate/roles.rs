@@ -7,6 +7,7 @@
 //! but does not manage.
 
 use crate::diag::{Code, Diagnostic, did_you_mean};
+use crate::model::catalog::{Level, RoleType};
 use crate::model::login::{AdditionalRole, Attestation, RawRoleRequest};
 use crate::model::{Employment, LimitKind, LoginKind, RoleGrant, Unit};
 use crate::yaml::{Span, Step};
@@ -94,50 +95,10 @@ pub(crate) fn check(
         );
         return None;
     };
-    let levels = role_type.level_names();
-    let level = match (&raw.level, levels.is_empty()) {
-        (None, false) => {
-            out.push(
-                site.error(
-                    Code::UnknownLevel,
-                    &[],
-                    true,
-                    format!("role type `{name}` needs a `level`"),
-                )
-                .help(format!("add `level:` with one of: {}", levels.join(", "))),
-            );
-            return None;
-        }
-        (Some(l), true) => {
-            out.push(
-                site.error(
-                    Code::UnknownLevel,
-                    &steps!["level"],
-                    false,
-                    format!("role type `{name}` has a single level; `level: {l}` does not apply"),
-                )
-                .help(format!("remove `level`; write `{name}: {{}}`")),
-            );
-            return None;
-        }
-        (level, _) => match role_type.level(level.as_deref()) {
-            Some(found) => found,
-            None => {
-                let l = level.as_deref().unwrap_or_default();
-                let d = site.error(
-                    Code::UnknownLevel,
-                    &steps!["level"],
-                    false,
-                    format!("`{name}` has no level `{l}`"),
-                );
-                out.push(match did_you_mean(l, levels.iter().copied()) {
-                    Some(near) => d.help(format!("did you mean `{near}`?")),
-                    None => d.help(format!("use one of: {}", levels.join(", "))),
-                });
-                return None;
-            }
-        },
-    };
+    // The limits do not depend on the level: check them whatever it is.
+    let level = level(&site, role_type, raw, out);
+    limits(&site, role_type, raw, out);
+    let level = level?;
     let level_field = if raw.level.is_some() {
         steps!["level"]
     } else {
@@ -149,65 +110,6 @@ pub(crate) fn check(
         .as_deref()
         .map_or(format!("`{name}`"), |l| format!("`{name}` {l}"));
 
-    // V5: the limiting codes.
-    for kind in LimitKind::ALL {
-        let given = match kind {
-            LimitKind::PoLineOwners => &raw.po_line_owners,
-            LimitKind::CirculationDesks => &raw.circulation_desks,
-            LimitKind::Departments => &raw.departments,
-        };
-        let allowed = unit_codes(holder.unit, kind);
-        if role_type.limited_by == Some(kind) {
-            match given {
-                None => out.push(
-                    site.error(
-                        Code::MissingLimit,
-                        &[],
-                        true,
-                        format!("`{name}` roles must be limited to `{}`", kind.key()),
-                    )
-                    .help(format!(
-                        "add `{}:` listing the codes this person works at; {} lists: {}",
-                        kind.key(),
-                        holder.unit_id,
-                        join(allowed.iter().map(String::as_str))
-                    )),
-                ),
-                Some(codes) => {
-                    for (i, code) in codes.iter().enumerate() {
-                        if !allowed.contains(code) {
-                            out.push(
-                                site.error(
-                                    Code::CodeNotInUnit,
-                                    &steps![kind.key(), i],
-                                    false,
-                                    format!(
-                                        "`{code}` is not one of the {} of unit `{}`",
-                                        kind.key().replace('_', " "),
-                                        holder.unit_id
-                                    ),
-                                )
-                                .help(format!(
-                                    "use one of: {} (or add it to the unit in units.yaml)",
-                                    join(allowed.iter().map(String::as_str))
-                                )),
-                            );
-                        }
-                    }
-                }
-            }
-        } else if given.is_some() {
-            out.push(
-                site.error(
-                    Code::LimitNotApplicable,
-                    &steps![kind.key()],
-                    true,
-                    format!("`{name}` roles are not limited by `{}`", kind.key()),
-                )
-                .help(format!("remove `{}` from `{name}`", kind.key())),
-            );
-        }
-    }
     // V6: a level reserved for one kind of login.
     if let Some(only) = level.only_login
         && only != holder.login
@@ -331,6 +233,117 @@ pub(crate) fn additional_scopes(
                 role.scope
             )),
         );
+    }
+}
+
+/// The request's level in the catalogue (V13), reported when missing,
+/// superfluous or unknown.
+fn level<'c>(
+    site: &Site<'_>,
+    role_type: &'c RoleType,
+    raw: &RawRoleRequest,
+    out: &mut Vec<Diagnostic>,
+) -> Option<&'c Level> {
+    let name = site.role_type;
+    let levels = role_type.level_names();
+    let (code_at, key, message, help) = match (&raw.level, levels.is_empty()) {
+        (None, false) => (
+            Vec::new(),
+            true,
+            format!("role type `{name}` needs a `level`"),
+            format!("add `level:` with one of: {}", levels.join(", ")),
+        ),
+        (Some(l), true) => (
+            steps!["level"],
+            false,
+            format!("role type `{name}` has a single level; `level: {l}` does not apply"),
+            format!("remove `level`; write `{name}: {{}}`"),
+        ),
+        (level, _) => {
+            if let Some(found) = role_type.level(level.as_deref()) {
+                return Some(found);
+            }
+            let l = level.as_deref().unwrap_or_default();
+            let help = match did_you_mean(l, levels.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!("use one of: {}", levels.join(", ")),
+            };
+            (
+                steps!["level"],
+                false,
+                format!("`{name}` has no level `{l}`"),
+                help,
+            )
+        }
+    };
+    out.push(
+        site.error(Code::UnknownLevel, &code_at, key, message)
+            .help(help),
+    );
+    None
+}
+
+/// V5: the limiting codes are given where the role type needs them, only
+/// there, and are the unit's own.
+fn limits(site: &Site<'_>, role_type: &RoleType, raw: &RawRoleRequest, out: &mut Vec<Diagnostic>) {
+    let (name, holder) = (site.role_type, site.holder);
+    for kind in LimitKind::ALL {
+        let given = match kind {
+            LimitKind::PoLineOwners => &raw.po_line_owners,
+            LimitKind::CirculationDesks => &raw.circulation_desks,
+            LimitKind::Departments => &raw.departments,
+        };
+        let allowed = unit_codes(holder.unit, kind);
+        if role_type.limited_by == Some(kind) {
+            match given {
+                None => out.push(
+                    site.error(
+                        Code::MissingLimit,
+                        &[],
+                        true,
+                        format!("`{name}` roles must be limited to `{}`", kind.key()),
+                    )
+                    .help(format!(
+                        "add `{}:` listing the codes this person works at; {} lists: {}",
+                        kind.key(),
+                        holder.unit_id,
+                        join(allowed.iter().map(String::as_str))
+                    )),
+                ),
+                Some(codes) => {
+                    for (i, code) in codes.iter().enumerate() {
+                        if !allowed.contains(code) {
+                            out.push(
+                                site.error(
+                                    Code::CodeNotInUnit,
+                                    &steps![kind.key(), i],
+                                    false,
+                                    format!(
+                                        "`{code}` is not one of the {} of unit `{}`",
+                                        kind.key().replace('_', " "),
+                                        holder.unit_id
+                                    ),
+                                )
+                                .help(format!(
+                                    "use one of: {} (or add it to the unit in units.yaml)",
+                                    join(allowed.iter().map(String::as_str))
+                                )),
+                            );
+                        }
+                    }
+                }
+            }
+        } else if given.is_some() {
+            out.push(
+                site.error(
+                    Code::LimitNotApplicable,
+                    &steps![kind.key()],
+                    true,
+                    format!("`{name}` roles are not limited by `{}`", kind.key()),
+                )
+                .help(format!("remove `{}` from `{name}`", kind.key())),
+            );
+        }
     }
 }
 

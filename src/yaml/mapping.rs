@@ -48,6 +48,18 @@ impl Mapping {
         index.get(key).map(|&i| &self.entries[i])
     }
 
+    /// The entry for `key`, mutably; its key must not change.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Entry> {
+        self.entries.iter_mut().find(|e| e.key == key)
+    }
+
+    /// Removes the entry for `key`, if there is one.
+    pub fn remove(&mut self, key: &str) -> Option<Entry> {
+        let i = self.entries.iter().position(|e| e.key == key)?;
+        self.index = OnceLock::new();
+        Some(self.entries.remove(i))
+    }
+
     /// The entries, mutably, for moving spans; keys must not change.
     pub(super) fn entries_mut(&mut self) -> &mut [Entry] {
         &mut self.entries
@@ -100,6 +112,25 @@ mod tests {
                 value: Value::Int(n),
                 span: Span::default(),
             },
+        }
+    }
+
+    #[test]
+    fn a_removed_key_is_found_no_more_and_the_others_still_are() {
+        for len in [3, SCAN + 3] {
+            let entries: Vec<Entry> = (0..len)
+                .map(|i| entry(&format!("k{i}"), i as i64))
+                .collect();
+            let mut mapping = Mapping::from(entries);
+            assert!(mapping.get("k1").is_some(), "builds the index when long");
+            assert_eq!(mapping.remove("k1").map(|e| e.key), Some("k1".into()));
+            assert!(mapping.get("k1").is_none());
+            assert_eq!(
+                mapping.get("k2").map(|e| &e.value.value),
+                Some(&Value::Int(2))
+            );
+            assert!(mapping.remove("k1").is_none());
+            assert_eq!(mapping.len(), len - 1);
         }
     }
 

@@ -9,5 +9,6 @@ mod fixture;
 #[cfg(unix)]
 mod links;
 mod malformed;
+mod one_run;
 mod rules;
 mod schemas;

@@ -246,7 +246,7 @@ fn unsafe_primary_ids_are_refused_by_the_schema() {
 #[test]
 fn stray_files_are_warned_not_fatal() {
     let f = Fixture::minimal();
-    f.write("logins/main/10000009.yml", "primary_id: \"10000009\"\n")
+    f.write("profiles/extra.yml", "description: x\n")
         .write("notes.md", "# notes\n");
     let report = f.validate();
     assert_eq!(report.codes(), vec![Code::StrayFile]);

@@ -34,7 +34,7 @@ fn case(name: &str, code: Code, invalid: impl Fn(&Fixture), valid: impl Fn(&Fixt
     valid(&good);
     let report = good.validate();
     assert!(
-        report.outcome.diagnostics.is_empty(),
+        report.diagnostics.is_empty(),
         "{name} (valid counterpart):\n{}",
         report.text
     );
@@ -46,11 +46,32 @@ fn case(name: &str, code: Code, invalid: impl Fn(&Fixture), valid: impl Fn(&Fixt
 
 fn nothing(_: &Fixture) {}
 
+/// The text of `rel` with its trainings recorded, for a test that moves a
+/// login of the fixture that has none (only the rule under test is reported).
+fn trained(rel: &str, f: &Fixture) -> String {
+    let text = std::fs::read_to_string(f.root.join(rel)).unwrap();
+    assert!(!text.contains("training:"), "{rel} has trainings already");
+    text + "training:\n  security_awareness: 2026-09-01\n  ferpa: 2026-09-02\n"
+}
+
 #[test]
 fn baseline_fixture_is_valid() {
     let report = Fixture::minimal().validate();
     assert_eq!(report.text, "");
     assert_eq!(report.outcome.repo.unwrap().logins.len(), 9);
+    // Its only diagnostics: three logins without training dates (R4).
+    let warned: Vec<(&str, Code)> = crate::fixture::baseline()
+        .iter()
+        .map(|d| (d.file.as_str(), d.code))
+        .collect();
+    assert_eq!(
+        warned,
+        [
+            ("access/logins/main/10000004.yaml", Code::MissingTraining),
+            ("access/logins/main/10000008.yaml", Code::MissingTraining),
+            ("access/logins/sharing/10000005.yaml", Code::MissingTraining),
+        ]
+    );
 }
 
 #[test]
@@ -63,10 +84,7 @@ fn v1_file_name_matches_primary_id() {
         },
         |f| {
             f.edit(DI, "primary_id: \"10000004\"", "primary_id: \"10000040\"");
-            f.write(
-                "logins/main/10000040.yaml",
-                std::fs::read(f.root.join(DI)).unwrap(),
-            );
+            f.write("logins/main/10000040.yaml", trained(DI, f));
             f.remove(DI);
         },
     );
@@ -78,10 +96,7 @@ fn v1_folder_matches_unit() {
         "v1_folder",
         Code::FolderMismatch,
         |f| {
-            f.write(
-                "logins/finance/10000004.yaml",
-                std::fs::read(f.root.join(DI)).unwrap(),
-            );
+            f.write("logins/finance/10000004.yaml", trained(DI, f));
             f.remove(DI);
         },
         nothing,
