@@ -274,7 +274,26 @@ async fn round_trip_in_process(source: &Path) -> usize {
         unit: None,
         assume_trained: true,
     };
-    let fetched = import::fetch(&emulator, None).await.unwrap();
+    let told = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = told.clone();
+    let progress = alma_access::reconcile::Progress::new(move |what, done, of| {
+        log.lock().unwrap().push((what.to_string(), done, of));
+    });
+    let fetched = import::fetch(&emulator, None, &progress).await.unwrap();
+    let told = told.lock().unwrap();
+    let last_read = told
+        .iter()
+        .rev()
+        .find(|(what, _, _)| what == "reading staff users");
+    assert!(
+        told.iter()
+            .any(|(what, done, of)| what == "listing users" && done == of),
+        "listing progress: {told:?}"
+    );
+    assert!(
+        last_read.is_some_and(|(_, done, of)| done == of && *of > 0),
+        "read progress ends complete: {told:?}"
+    );
     assert!(fetched.failed.is_empty() && fetched.missing.is_empty());
     assert!(fetched.listed > staff as u64, "patrons are listed too");
     assert_eq!(

@@ -100,7 +100,7 @@ pub fn run(args: Args) -> u8 {
         )
         .await?;
         let client = &targets.clients[&env];
-        let fetched = import::fetch(client, ids.as_deref())
+        let fetched = import::fetch(client, ids.as_deref(), &super::terminal_progress())
             .await
             .map_err(|e| e.to_string());
         targets.close().await;

@@ -4,14 +4,15 @@
 //! named on the command line. Full records are read a few at a time (the
 //! client's rate limiter still applies); a user Alma does not have is
 //! skipped, a failed read is kept as a failure, and reaching the daily API
-//! limit stops the run.
+//! limit stops the run. Progress (pages listed, users read) goes to a
+//! [`Progress`], which the command line shows on a terminal.
 
 use futures_util::StreamExt;
 
 use super::Skipped;
 use super::person::{self, STAFF};
 use crate::alma::{AlmaError, AlmaRead, MAX_PAGE, wire};
-use crate::reconcile::READ_CONCURRENCY;
+use crate::reconcile::{Progress, READ_CONCURRENCY};
 
 /// What was read.
 #[derive(Debug, Default)]
@@ -28,7 +29,11 @@ pub struct Fetched {
 
 /// Reads the users named in `ids`, or every user whose brief record does
 /// not say it is other than STAFF.
-pub async fn fetch<R: AlmaRead>(alma: &R, ids: Option<&[String]>) -> Result<Fetched, AlmaError> {
+pub async fn fetch<R: AlmaRead>(
+    alma: &R,
+    ids: Option<&[String]>,
+    progress: &Progress,
+) -> Result<Fetched, AlmaError> {
     let mut fetched = Fetched::default();
     let wanted: Vec<String> = match ids {
         Some(ids) => {
@@ -53,6 +58,8 @@ pub async fn fetch<R: AlmaRead>(alma: &R, ids: Option<&[String]>) -> Result<Fetc
                         .map(|u| u.primary_id.clone()),
                 );
                 offset += got;
+                let of = usize::try_from(page.total_record_count).unwrap_or(usize::MAX);
+                progress.tell("listing users", (offset as usize).min(of), of);
                 if got == 0 || u64::from(offset) >= page.total_record_count {
                     break;
                 }
@@ -62,15 +69,18 @@ pub async fn fetch<R: AlmaRead>(alma: &R, ids: Option<&[String]>) -> Result<Fetc
             out
         }
     };
-    let results: Vec<(String, Result<Option<wire::User>, AlmaError>)> =
-        futures_util::stream::iter(wanted)
-            .map(|id| async move {
-                let got = alma.read_user(&id).await;
-                (id, got)
-            })
-            .buffer_unordered(READ_CONCURRENCY)
-            .collect()
-            .await;
+    let total = wanted.len();
+    let mut results: Vec<(String, Result<Option<wire::User>, AlmaError>)> = Vec::new();
+    let mut reads = futures_util::stream::iter(wanted)
+        .map(|id| async move {
+            let got = alma.read_user(&id).await;
+            (id, got)
+        })
+        .buffer_unordered(READ_CONCURRENCY);
+    while let Some(result) = reads.next().await {
+        results.push(result);
+        progress.tell("reading staff users", results.len(), total);
+    }
     for (id, got) in results {
         match got {
             Ok(Some(user)) => fetched.users.push(user),
