@@ -280,7 +280,7 @@ async fn round_trip_in_process(source: &Path) -> usize {
         log.lock().unwrap().push((what.to_string(), done, of));
     });
     let fetched = import::fetch(&emulator, None, &progress).await.unwrap();
-    let told = told.lock().unwrap();
+    let told = told.lock().unwrap().clone();
     let last_read = told
         .iter()
         .rev()
