@@ -223,8 +223,40 @@ fn the_report_gives_evidence_from_history_and_from_alma() {
     let tree = git.find_tree(index.write_tree().unwrap()).unwrap();
     let sig = git2::Signature::now("Systems", "lts@example.edu").unwrap();
     let message = "Merge pull request #3 from nfu/new-logins\n\nApproved-by: boss-main\nReviewed-by: liaison-main\n";
-    git.commit(Some("HEAD"), &sig, &sig, message, &tree, &[])
+    let merge = git
+        .commit(Some("HEAD"), &sig, &sig, message, &tree, &[])
         .unwrap();
+    // A later commit that changes only a comment does not count as a change
+    // of the login; one that changes a value does.
+    let mut parent = git.find_commit(merge).unwrap();
+    for (file, from, to, subject) in [
+        (
+            "logins/main/10000007.yaml",
+            "name:",
+            "# Desk lead.\nname:",
+            "Reword a comment",
+        ),
+        (
+            "logins/main/10000001.yaml",
+            "Ada Example",
+            "Ada Example-Lovelace",
+            "Rename Ada",
+        ),
+    ] {
+        let path = access.join(file);
+        let text = std::fs::read_to_string(&path)
+            .unwrap()
+            .replacen(from, to, 1);
+        std::fs::write(&path, text).unwrap();
+        let mut index = git.index().unwrap();
+        index.add_path(&Path::new("access").join(file)).unwrap();
+        index.write().unwrap();
+        let tree = git.find_tree(index.write_tree().unwrap()).unwrap();
+        let id = git
+            .commit(Some("HEAD"), &sig, &sig, subject, &tree, &[&parent])
+            .unwrap();
+        parent = git.find_commit(id).unwrap();
+    }
     let out = dir.path().join("report.html");
     let run = Command::new(env!("CARGO_BIN_EXE_alma-access"))
         .current_dir(dir.path())
@@ -244,6 +276,11 @@ fn the_report_gives_evidence_from_history_and_from_alma() {
         page.contains("Merge pull request #3 from nfu/new-logins")
             && page.contains("approved by boss-main, liaison-main"),
         "when each file changed, in which merge, approved by whom"
+    );
+    assert!(page.contains("Rename Ada"), "a changed value is a change");
+    assert!(
+        !page.contains("Reword a comment"),
+        "a changed comment is not"
     );
     // Logins without review_by: the next re-certification is the last change plus 365 days.
     let committed = chrono::Utc::now().date_naive();

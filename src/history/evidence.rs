@@ -3,7 +3,10 @@
 //! that brought each file's current version in (on a branch merged through
 //! pull requests, the merge: its subject names the pull request), its date,
 //! and the approvers its message records in `Approved-by:` or
-//! `Reviewed-by:` trailers, when it does.
+//! `Reviewed-by:` trailers, when it does. A commit that changed only a
+//! file's comments or layout (the editor-schema line, say) did not change
+//! what it grants and is passed over: it says nothing of when the access
+//! was last decided, and re-certification is counted from that.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -78,6 +81,7 @@ fn changed(
     };
     Ok(diff
         .deltas()
+        .filter(|d| !same_meaning(repo, d.old_file().id(), d.new_file().id()))
         .filter_map(|d| {
             d.new_file()
                 .path()
@@ -85,6 +89,25 @@ fn changed(
         })
         .filter_map(|p| strip(&p))
         .collect())
+}
+
+/// Whether two versions of a file hold the same YAML values (only comments
+/// or layout differ). A version that is missing or does not read as YAML
+/// counts as a change.
+fn same_meaning(repo: &Repository, old: git2::Oid, new: git2::Oid) -> bool {
+    let value = |id: git2::Oid| {
+        let blob = repo.find_blob(id).ok()?;
+        let text = std::str::from_utf8(blob.content()).ok()?;
+        let doc = crate::yaml::parse(text);
+        if !doc.problems.is_empty() {
+            return None;
+        }
+        doc.root.map(|root| crate::yaml::to_json(&root))
+    };
+    if old.is_zero() || new.is_zero() {
+        return false;
+    }
+    matches!((value(old), value(new)), (Some(a), Some(b)) if a == b)
 }
 
 fn describe(commit: &git2::Commit) -> FileChange {
