@@ -1,7 +1,8 @@
 //! The JSON Schemas of the access files, embedded in the binary, and the
 //! translation of schema errors into diagnostics that point at the YAML
-//! line and column (not at a JSON pointer), with the schema's own
-//! `description` as help and a "did you mean" for misspelt keys.
+//! value or key itself (its place in the text, not a JSON pointer), with
+//! the schema's own `description` as help and a "did you mean" for
+//! misspelt keys.
 //!
 //! Validators are built once per process. Schema checks look at one file at
 //! a time; rules that span files are in [`crate::validate`].
@@ -103,9 +104,9 @@ pub fn check(kind: SchemaKind, file: &str, root: &Node) -> Vec<Diagnostic> {
     let wrong_type: Vec<_> = out
         .iter()
         .filter(|d| d.code == Code::WrongType)
-        .map(|d| d.span)
+        .map(Diagnostic::span)
         .collect();
-    out.retain(|d| d.code != Code::InvalidValue || !wrong_type.contains(&d.span));
+    out.retain(|d| d.code != Code::InvalidValue || !wrong_type.contains(&d.span()));
     out
 }
 
@@ -388,9 +389,9 @@ fn node_at<'a>(root: &'a Node, path: &[Step]) -> Option<&'a Node> {
     Some(node)
 }
 
-/// Narrows a span to its first line (a missing key points at the start of its mapping).
+/// Narrows a span to its start (a missing key points at the start of its mapping).
 fn first_line(span: yaml::Span) -> yaml::Span {
-    yaml::Span::point(span.start)
+    yaml::Span::point(span.start as usize)
 }
 
 fn article(noun: &str) -> String {

@@ -1,5 +1,7 @@
 //! Span-aware YAML: reads one document into a [`Node`] tree where every
-//! value and every mapping key keeps its line and column.
+//! value and every mapping key keeps its place in the text, as a byte
+//! range ([`Span`]); lines and columns are worked out from the text only
+//! when a place is shown ([`Lines`]).
 //!
 //! Access files are written by hand and reviewed in pull requests, so this
 //! reader is deliberately strict: one document per file, no anchors or
@@ -12,58 +14,19 @@
 //! Everything downstream (schema checking, typed conversion, policy rules)
 //! works from this tree.
 
-use std::collections::HashMap;
 use std::fmt;
 
-use saphyr_parser::{Event, Parser, Span as RawSpan};
-
+mod build;
 mod mapping;
 mod scalar;
+mod span;
 pub mod syntax;
 
 pub use mapping::Mapping;
-use scalar::resolve_scalar;
+pub use span::{Lines, Pos, Span};
 
 /// How deep mappings and sequences may nest before the file is refused.
 pub const MAX_DEPTH: usize = 64;
-
-/// A position in a source file: 1-based line and 1-based column (in characters).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Pos {
-    pub line: u32,
-    pub col: u32,
-}
-
-/// A range in a source file; `end` is exclusive and may be on a later line.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Span {
-    pub start: Pos,
-    pub end: Pos,
-}
-
-impl Span {
-    /// A span covering a single character at `pos`.
-    pub fn point(pos: Pos) -> Span {
-        Span {
-            start: pos,
-            end: Pos {
-                line: pos.line,
-                col: pos.col + 1,
-            },
-        }
-    }
-
-    fn from_raw(raw: &RawSpan) -> Span {
-        let conv = |m: &saphyr_parser::Marker| Pos {
-            line: u32::try_from(m.line()).unwrap_or(u32::MAX).max(1),
-            col: u32::try_from(m.col()).unwrap_or(u32::MAX - 1) + 1,
-        };
-        Span {
-            start: conv(&raw.start),
-            end: conv(&raw.end),
-        }
-    }
-}
 
 /// A YAML value with its span.
 #[derive(Clone, Debug, PartialEq)]
@@ -234,6 +197,11 @@ impl Problem {
         }
     }
 
+    /// The line (1-based) the problem is on, in `text`, the text parsed.
+    pub fn line(&self, text: &str) -> u32 {
+        Lines::new(text).pos(self.span().start as usize).line
+    }
+
     /// Problems after which the tree is not usable at all.
     pub fn is_fatal(&self) -> bool {
         !matches!(self, Problem::DuplicateKey { .. })
@@ -248,65 +216,17 @@ pub struct Document {
     pub problems: Vec<Problem>,
 }
 
-enum Frame {
-    Seq(Vec<Node>, Span),
-    Map(MapFrame),
-}
-
-/// A mapping being read: its entries, where it starts, the key waiting for
-/// its value, and each key's entry index (so a duplicate is found at once).
-struct MapFrame {
-    entries: Vec<Entry>,
-    start: Span,
-    pending: Option<(String, Span)>,
-    index: HashMap<String, usize>,
-}
-
-impl MapFrame {
-    fn new(start: Span) -> MapFrame {
-        MapFrame {
-            entries: Vec::new(),
-            start,
-            pending: None,
-            index: HashMap::new(),
-        }
-    }
-
-    /// Adds an entry; a key already present keeps its first value, and the
-    /// duplicate is returned as a problem.
-    fn insert(&mut self, key: String, key_span: Span, value: Node) -> Option<Problem> {
-        if let Some(&i) = self.index.get(&key) {
-            return Some(Problem::DuplicateKey {
-                key,
-                span: key_span,
-                first: self.entries[i].key_span,
-            });
-        }
-        self.index.insert(key.clone(), self.entries.len());
-        self.entries.push(Entry {
-            key,
-            key_span,
-            value,
-        });
-        None
-    }
-}
-
 /// Reads `text` as one YAML document.
 pub fn parse(text: &str) -> Document {
     let mut doc = Document::default();
-    match build(text, &mut doc.problems) {
+    match build::build(text, &mut doc.problems) {
         Ok(root) => doc.root = root,
         Err(problem) => {
             doc.problems.push(problem);
             doc.root = None;
         }
     }
-    // The parser places the end of a file without a final newline on the
-    // line after the last; keep every position on the lines as shown.
-    let shown: Vec<usize> = text.lines().map(|l| l.chars().count()).collect();
     for problem in &mut doc.problems {
-        clamp(problem_span(problem), &shown);
         if let Problem::Syntax {
             message,
             span,
@@ -317,175 +237,7 @@ pub fn parse(text: &str) -> Document {
             (*message, *span, *help) = (explained.message, explained.span, explained.help);
         }
     }
-    if let Some(root) = &mut doc.root {
-        clamp_tree(root, &shown);
-    }
     doc
-}
-
-fn problem_span(problem: &mut Problem) -> &mut Span {
-    match problem {
-        Problem::Syntax { span, .. }
-        | Problem::DuplicateKey { span, .. }
-        | Problem::Alias { span }
-        | Problem::Tag { span, .. }
-        | Problem::ComplexKey { span }
-        | Problem::MultipleDocuments { span }
-        | Problem::TooDeep { span } => span,
-    }
-}
-
-fn clamp_tree(node: &mut Node, lines: &[usize]) {
-    clamp(&mut node.span, lines);
-    match &mut node.value {
-        Value::Seq(items) => items.iter_mut().for_each(|n| clamp_tree(n, lines)),
-        Value::Map(entries) => entries.entries_mut().iter_mut().for_each(|e| {
-            clamp(&mut e.key_span, lines);
-            clamp_tree(&mut e.value, lines);
-        }),
-        _ => {}
-    }
-}
-
-/// Keeps a span inside the lines of the text as they are shown: a position
-/// past the last line moves to the end of the last line.
-fn clamp(span: &mut Span, lines: &[usize]) {
-    let Some(&last_len) = lines.last() else {
-        return;
-    };
-    let last = u32::try_from(lines.len()).unwrap_or(u32::MAX);
-    let end_of_text = Pos {
-        line: last,
-        col: u32::try_from(last_len).unwrap_or(u32::MAX - 1) + 1,
-    };
-    if span.start.line > last {
-        span.start = end_of_text;
-    }
-    if span.end.line > last {
-        span.end = end_of_text;
-    }
-    if span.end < span.start {
-        span.end = span.start;
-    }
-}
-
-fn build(text: &str, problems: &mut Vec<Problem>) -> Result<Option<Node>, Problem> {
-    let mut parser = Parser::new_from_str(text);
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut root: Option<Node> = None;
-    let mut documents = 0usize;
-    while let Some(event) = parser.next_event() {
-        let (event, raw_span) = event.map_err(|e| {
-            let m = e.marker();
-            let pos = Pos {
-                line: u32::try_from(m.line()).unwrap_or(u32::MAX).max(1),
-                col: u32::try_from(m.col()).unwrap_or(u32::MAX - 1) + 1,
-            };
-            Problem::Syntax {
-                message: e.info().to_string(),
-                span: Span::point(pos),
-                help: String::new(),
-            }
-        })?;
-        let span = Span::from_raw(&raw_span);
-        let node = match event {
-            Event::DocumentStart(_) => {
-                documents += 1;
-                if documents > 1 {
-                    return Err(Problem::MultipleDocuments { span });
-                }
-                continue;
-            }
-            Event::Alias(_) => return Err(Problem::Alias { span }),
-            Event::Scalar(_, _, _, Some(tag))
-            | Event::SequenceStart(_, Some(tag))
-            | Event::MappingStart(_, Some(tag)) => {
-                return Err(Problem::Tag {
-                    tag: shown_tag(&tag),
-                    span,
-                });
-            }
-            Event::Scalar(text, style, _anchor, None) => Node {
-                value: resolve_scalar(&text, style),
-                span,
-            },
-            Event::SequenceStart(..) => {
-                push_frame(&mut stack, Frame::Seq(Vec::new(), span))?;
-                continue;
-            }
-            Event::MappingStart(..) => {
-                push_frame(&mut stack, Frame::Map(MapFrame::new(span)))?;
-                continue;
-            }
-            Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
-                Some(Frame::Seq(items, start)) => Node {
-                    value: Value::Seq(items),
-                    span: Span {
-                        start: start.start,
-                        end: span.end,
-                    },
-                },
-                Some(Frame::Map(map)) => Node {
-                    value: Value::Map(Mapping::from_parts(map.entries, map.index)),
-                    span: Span {
-                        start: map.start.start,
-                        end: span.end,
-                    },
-                },
-                None => continue,
-            },
-            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => continue,
-        };
-        attach(&mut stack, &mut root, node, problems)?;
-    }
-    Ok(root)
-}
-
-fn push_frame(stack: &mut Vec<Frame>, frame: Frame) -> Result<(), Problem> {
-    if stack.len() >= MAX_DEPTH {
-        let span = match &frame {
-            Frame::Seq(_, s) | Frame::Map(MapFrame { start: s, .. }) => *s,
-        };
-        return Err(Problem::TooDeep { span });
-    }
-    stack.push(frame);
-    Ok(())
-}
-
-fn attach(
-    stack: &mut [Frame],
-    root: &mut Option<Node>,
-    node: Node,
-    problems: &mut Vec<Problem>,
-) -> Result<(), Problem> {
-    match stack.last_mut() {
-        None => *root = Some(node),
-        Some(Frame::Seq(items, _)) => items.push(node),
-        Some(Frame::Map(map)) => match map.pending.take() {
-            None => {
-                let key = match node.value {
-                    Value::Str(s) => s,
-                    Value::Int(i) => i.to_string(),
-                    Value::Bool(b) => b.to_string(),
-                    Value::Float(f) => f.to_string(),
-                    Value::Null | Value::Seq(_) | Value::Map(_) => {
-                        return Err(Problem::ComplexKey { span: node.span });
-                    }
-                };
-                map.pending = Some((key, node.span));
-            }
-            Some((key, key_span)) => problems.extend(map.insert(key, key_span, node)),
-        },
-    }
-    Ok(())
-}
-
-/// A tag as people write it: the core prefix shown as `!!`.
-fn shown_tag(tag: &saphyr_parser::Tag) -> String {
-    match tag.handle.as_str() {
-        "tag:yaml.org,2002:" => format!("!!{}", tag.suffix),
-        handle => format!("{handle}{}", tag.suffix),
-    }
 }
 
 /// Converts a node to JSON for schema validation.

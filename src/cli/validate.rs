@@ -46,14 +46,14 @@ pub fn run(args: Args) -> u8 {
     };
     let (loaded, outcome) = validate::validate_dir(&root, today_or(args.today));
     let text = match args.format {
-        Format::Json => render::json(&outcome.diagnostics, outcome.files) + "\n",
+        Format::Json => render::json(&outcome.diagnostics, &loaded.sources, outcome.files) + "\n",
         Format::Text => {
             render::text(&outcome.diagnostics, &loaded.sources)
                 + &render::summary(&outcome.diagnostics, outcome.files)
                 + "\n"
         }
         Format::Github => {
-            github::annotations(&outcome.diagnostics)
+            github::annotations(&outcome.diagnostics, &loaded.sources)
                 + &render::summary(&outcome.diagnostics, outcome.files)
                 + "\n"
         }

@@ -1,8 +1,11 @@
 //! Diagnostics as data: every problem found in the access repository is a
-//! [`Diagnostic`] with a stable [`Code`], a severity, the file and span it
-//! concerns, a message and a `help` line saying what to do. Rendering (text
-//! for people, JSON for machines) lives in [`render`], workflow annotations
-//! for pull requests in [`github`]; nothing here prints.
+//! [`Diagnostic`] with a stable [`Code`], a severity, the file it concerns,
+//! a message, labelled places in the file (the primary one, where the
+//! problem is, and secondary ones that explain it, such as where a repeated
+//! key was first used) and a `help` line saying what to do. Places are byte
+//! ranges; lines and columns are worked out from the file's text when
+//! rendering (text for people, JSON for machines) in [`render`], or
+//! workflow annotations for pull requests in [`github`]; nothing here prints.
 
 mod codes;
 pub mod github;
@@ -32,6 +35,13 @@ impl Severity {
     }
 }
 
+/// A place in a diagnostic's file, and what to say there (if anything).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub span: Span,
+    pub message: Option<String>,
+}
+
 /// One problem, located in one file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -40,7 +50,10 @@ pub struct Diagnostic {
     pub message: String,
     /// The file, relative to the repository root, with `/` separators.
     pub file: String,
-    pub span: Option<Span>,
+    /// Where the problem is; `None` for a problem with the whole file.
+    pub primary: Option<Label>,
+    /// Other places that explain it, each with its message.
+    pub secondary: Vec<Label>,
     pub help: Option<String>,
     pub notes: Vec<String>,
 }
@@ -65,16 +78,42 @@ impl Diagnostic {
             severity,
             message: message.into(),
             file: file.into(),
-            span: None,
+            primary: None,
+            secondary: Vec::new(),
             help: None,
             notes: Vec::new(),
         }
     }
 
-    /// Points the diagnostic at a span of its file.
+    /// Points the diagnostic at a span of its file (its primary label).
     pub fn at(mut self, span: Span) -> Self {
-        self.span = Some(span);
+        self.primary = Some(Label {
+            span,
+            message: None,
+        });
         self
+    }
+
+    /// Says what is at the primary label's place.
+    pub fn labelled(mut self, message: impl Into<String>) -> Self {
+        if let Some(label) = &mut self.primary {
+            label.message = Some(message.into());
+        }
+        self
+    }
+
+    /// Adds a secondary label: another place of the file that explains the problem.
+    pub fn also(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.secondary.push(Label {
+            span,
+            message: Some(message.into()),
+        });
+        self
+    }
+
+    /// Where the problem is: the primary label's span.
+    pub fn span(&self) -> Option<Span> {
+        self.primary.as_ref().map(|l| l.span)
     }
 
     /// Says what to do about it.
@@ -95,7 +134,7 @@ impl Diagnostic {
 
     /// The order diagnostics are reported in: by file, then position, then code.
     pub fn sort_key(&self) -> (&str, Option<Span>, Code, &str) {
-        (&self.file, self.span, self.code, &self.message)
+        (&self.file, self.span(), self.code, &self.message)
     }
 }
 

@@ -313,7 +313,7 @@ fn first_lines_name_the_schema_of_the_files_unit() {
                 folder: "law".into(),
                 stem: stem.into(),
             },
-            root: None,
+            decoded: true,
         });
     }
     let wrong: Vec<Misdirected> = folder::misdirected(&loaded, &layout);

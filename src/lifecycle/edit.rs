@@ -12,7 +12,7 @@
 //!
 //! The result is parsed again and must hold the new value, or the edit fails.
 
-use crate::yaml::{self, Node, Pos, Value};
+use crate::yaml::{self, Lines, Node, Value};
 
 /// A value to write under a top-level key.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,33 +33,34 @@ pub fn set_top_level(text: &str, key: &str, value: &NewValue) -> Result<String, 
     if let Some(problem) = doc.problems.first() {
         return Err(format!(
             "the file is not valid YAML (line {})",
-            problem.span().start.line
+            problem.line(body)
         ));
     }
     let root = doc.root.ok_or("the file is empty")?;
     let Value::Map(entries) = &root.value else {
         return Err("the file's top level is not a mapping".into());
     };
+    let lines = Lines::new(body);
     if is_flow(body, &root) {
         return Err(
             "the file's top-level mapping is written in flow style `{...}`; edit it by hand".into(),
         );
     }
     let nl = if body.contains("\r\n") { "\r\n" } else { "\n" };
-    let indent = indent_of(body, entries);
+    let indent = indent_of(&lines, entries);
     let edited = match entries.iter().find(|e| e.key == key) {
         Some(entry) => match (value, &entry.value.value) {
             (NewValue::Scalar(s), v) if !matches!(v, Value::Map(_) | Value::Seq(_)) => {
-                let start = offset(body, entry.value.span.start);
+                let start = entry.value.span.start as usize;
                 let end = scalar_end(body, &entry.value);
                 format!("{}{s}{}", &body[..start], &body[end..])
             }
             _ => {
-                let line = entry.key_span.start.line;
-                let last = last_line(body, &entry.value).max(line);
-                let start = line_start(body, line);
-                let end = line_end(body, last);
-                let lead = " ".repeat(entry.key_span.start.col as usize - 1);
+                let at = lines.pos(entry.key_span.start as usize);
+                let last = last_line(&lines, &entry.value).max(at.line);
+                let start = lines.start_of(at.line);
+                let end = lines.end_of(last);
+                let lead = " ".repeat(at.col as usize - 1);
                 let block = render(key, value, &lead, &indent, nl);
                 format!("{}{block}{}", &body[..start], &body[end..])
             }
@@ -67,18 +68,18 @@ pub fn set_top_level(text: &str, key: &str, value: &NewValue) -> Result<String, 
         None => {
             let last = entries
                 .iter()
-                .map(|e| last_line(body, &e.value).max(e.key_span.start.line))
+                .map(|e| last_line(&lines, &e.value).max(line_of(&lines, e.key_span.start)))
                 .max()
                 .unwrap_or(0);
             let lead = entries
                 .first()
-                .map(|e| " ".repeat(e.key_span.start.col as usize - 1))
+                .map(|e| " ".repeat(lines.pos(e.key_span.start as usize).col as usize - 1))
                 .unwrap_or_default();
             let block = render(key, value, &lead, &indent, nl);
             if last == 0 {
                 format!("{block}{nl}{body}")
             } else {
-                let end = line_end(body, last);
+                let end = lines.end_of(last);
                 format!("{}{nl}{block}{}", &body[..end], &body[end..])
             }
         }
@@ -137,7 +138,7 @@ fn strip(value: &Value) -> serde_json::Value {
 }
 
 fn is_flow(text: &str, node: &Node) -> bool {
-    let at = offset(text, node.span.start);
+    let at = node.span.start as usize;
     matches!(text[at..].chars().next(), Some('{' | '['))
 }
 
@@ -145,8 +146,8 @@ fn is_flow(text: &str, node: &Node) -> bool {
 /// non-blank character (the parser's span of a quoted scalar runs on over
 /// the spaces and comment that follow it).
 fn scalar_end(text: &str, node: &Node) -> usize {
-    let start = offset(text, node.span.start);
-    let end = offset(text, node.span.end).max(start);
+    let span = node.span.range();
+    let (start, end) = (span.start, span.end.max(span.start));
     let rest = &text[start..];
     let Some(quote @ ('"' | '\'')) = rest.chars().next() else {
         return start + text[start..end].trim_end().len();
@@ -166,82 +167,57 @@ fn scalar_end(text: &str, node: &Node) -> usize {
     end
 }
 
+fn line_of(lines: &Lines<'_>, offset: u32) -> u32 {
+    lines.pos(offset as usize).line
+}
+
 /// The last line holding content of a value: block collections end where
 /// their last child ends; scalars and flow collections where their span ends
 /// (a span ending at column 1 ends on the line before).
-fn last_line(text: &str, node: &Node) -> u32 {
+fn last_line(lines: &Lines<'_>, node: &Node) -> u32 {
+    let text = lines.text();
+    let first = line_of(lines, node.span.start);
     let children: Vec<&Node> = match &node.value {
         Value::Map(entries) if !is_flow(text, node) => entries.iter().map(|e| &e.value).collect(),
         Value::Seq(items) if !is_flow(text, node) => items.iter().collect(),
         _ => {
-            let end = node.span.end;
-            let mut line = if end.col <= 1 && end.line > node.span.start.line {
+            let end = lines.pos(node.span.end as usize);
+            let mut line = if end.col <= 1 && end.line > first {
                 end.line - 1
             } else {
                 end.line
             };
-            while line > node.span.start.line && is_blank(text, line) {
+            while line > first && lines.line(line).trim().is_empty() {
                 line -= 1;
             }
             return line;
         }
     };
     let keys = match &node.value {
-        Value::Map(entries) => entries.iter().map(|e| e.key_span.start.line).max(),
+        Value::Map(entries) => entries
+            .iter()
+            .map(|e| line_of(lines, e.key_span.start))
+            .max(),
         _ => None,
     };
     children
         .iter()
-        .map(|c| last_line(text, c))
+        .map(|c| last_line(lines, c))
         .chain(keys)
         .max()
-        .unwrap_or(node.span.start.line)
-}
-
-fn is_blank(text: &str, line: u32) -> bool {
-    text[line_start(text, line)..line_end(text, line)]
-        .trim()
-        .is_empty()
+        .unwrap_or(first)
 }
 
 /// The indentation the file uses for nested mappings (default two spaces).
-fn indent_of(text: &str, entries: &[yaml::Entry]) -> String {
+fn indent_of(lines: &Lines<'_>, entries: &[yaml::Entry]) -> String {
+    let col = |e: &yaml::Entry| lines.pos(e.key_span.start as usize).col;
     let width = entries.iter().find_map(|e| match &e.value.value {
-        Value::Map(children) if !is_flow(text, &e.value) => children
-            .first()
-            .map(|c| c.key_span.start.col.saturating_sub(e.key_span.start.col)),
+        Value::Map(children) if !is_flow(lines.text(), &e.value) => {
+            children.first().map(|c| col(c).saturating_sub(col(e)))
+        }
         _ => None,
     });
     " ".repeat(width.filter(|w| *w > 0).unwrap_or(2) as usize)
-}
-
-/// The byte offset of a position (1-based line, 1-based column in characters).
-fn offset(text: &str, pos: Pos) -> usize {
-    let start = line_start(text, pos.line);
-    let line = &text[start..];
-    line.char_indices()
-        .nth(pos.col.saturating_sub(1) as usize)
-        .map_or(text.len(), |(i, _)| start + i)
-}
-
-fn line_start(text: &str, line: u32) -> usize {
-    if line <= 1 {
-        return 0;
-    }
-    text.match_indices('\n')
-        .nth(line as usize - 2)
-        .map_or(text.len(), |(i, _)| i + 1)
-}
-
-/// The offset of the end of a line's content (before `\r\n` or `\n`).
-fn line_end(text: &str, line: u32) -> usize {
-    let start = line_start(text, line);
-    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    if end > start && text.as_bytes()[end - 1] == b'\r' {
-        end - 1
-    } else {
-        end
-    }
 }
 
 #[cfg(test)]

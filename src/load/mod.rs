@@ -1,8 +1,10 @@
 //! Loading the access repository: finds the files of the `access/` layout
-//! on disk (or takes them from elsewhere, such as a git tree), reads each
-//! one as UTF-8 text and parses it into a spanned YAML tree. Every file that
-//! cannot be read, decoded or parsed becomes a diagnostic; loading never
-//! stops at the first problem. On disk nothing is trusted: symbolic links
+//! on disk (or takes them from elsewhere, such as a git tree) and reads each
+//! one as UTF-8 text. Every file that cannot be read or decoded becomes a
+//! diagnostic; loading never stops at the first problem. Each text is parsed
+//! into a spanned YAML tree when it is checked ([`parse_text`]), so a tree
+//! lives only as long as its checks: fifty thousand login files are held as
+//! text, not as trees. On disk nothing is trusted: symbolic links
 //! and special files are refused wherever they are, never followed or
 //! opened, and reads are bounded and checked to be of the file inspected
 //! ([`disk`] walks, [`read`] reads).
@@ -16,7 +18,7 @@ mod misplaced;
 mod read;
 
 use crate::diag::{Code, Diagnostic, render::Sources};
-use crate::yaml::{self, Node, Pos, Problem, Span};
+use crate::yaml::{self, Node, Problem, Span};
 
 pub use disk::{load_dir, load_dir_as};
 
@@ -89,13 +91,15 @@ pub struct RawFile {
     pub bytes: Result<Vec<u8>, Diagnostic>,
 }
 
-/// A parsed file of the layout.
+/// A file of the layout, as read.
 #[derive(Debug)]
 pub struct SourceFile {
     pub display: String,
     pub kind: FileKind,
-    /// The root of the document; `None` when the file could not be parsed.
-    pub root: Option<Node>,
+    /// Whether the file was read as UTF-8 text: its text is then in
+    /// [`Loaded::sources`] (which otherwise may hold a copy made readable,
+    /// to show the line of the problem).
+    pub decoded: bool,
 }
 
 /// Everything loaded from one access folder.
@@ -107,7 +111,15 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    /// The parsed files of one kind.
+    /// The text of a file read as UTF-8; `None` for a file that was not.
+    pub fn text_of(&self, file: &SourceFile) -> Option<&str> {
+        if !file.decoded {
+            return None;
+        }
+        self.sources.get(&file.display).map(String::as_str)
+    }
+
+    /// The files of one kind.
     pub fn of_kind<'a>(
         &'a self,
         pred: impl Fn(&FileKind) -> bool + 'a,
@@ -116,73 +128,96 @@ impl Loaded {
     }
 }
 
-/// Decodes and parses files, collecting every problem.
+/// Decodes files as UTF-8 text, collecting every problem; the texts are
+/// parsed when checked ([`parse_text`]).
 pub fn parse_files(raw: Vec<RawFile>) -> Loaded {
-    let mut loaded = Loaded::default();
+    let mut loaded = Loaded {
+        files: Vec::with_capacity(raw.len()),
+        ..Loaded::default()
+    };
+    // The texts, gathered and then made into the map at once: its nodes
+    // are then full, where one insert after another leaves them half empty.
+    let mut sources = Vec::with_capacity(raw.len());
     for file in raw {
-        let root = match file.bytes {
+        let decoded = match file.bytes {
             Err(d) => {
                 loaded.diagnostics.push(d);
-                None
+                false
             }
-            Ok(bytes) => match decode(&file.display, &bytes) {
-                Err(d) => {
+            Ok(bytes) => match decode(bytes) {
+                Err(NotUtf8 { bad, shown }) => {
                     // Keep a readable copy so the diagnostic can show the line.
-                    loaded.sources.insert(
-                        file.display.clone(),
-                        String::from_utf8_lossy(&bytes).into_owned(),
-                    );
-                    loaded.diagnostics.push(d);
-                    None
+                    sources.push((file.display.clone(), shown));
+                    loaded.diagnostics.push(not_utf8(&file.display, bad));
+                    false
                 }
                 Ok(text) => {
-                    let doc = yaml::parse(&text);
-                    let fatal = doc.problems.iter().any(Problem::is_fatal);
-                    for problem in &doc.problems {
-                        loaded
-                            .diagnostics
-                            .push(problem_diagnostic(&file.display, problem));
-                    }
-                    if doc.root.is_none() && !fatal {
-                        loaded.diagnostics.push(
-                            Diagnostic::error(
-                                Code::EmptyFile,
-                                &file.display,
-                                "the file holds no YAML document",
-                            )
-                            .help("write the file's content, or delete the file"),
-                        );
-                    }
-                    loaded.sources.insert(file.display.clone(), text);
-                    doc.root
+                    sources.push((file.display.clone(), text));
+                    true
                 }
             },
         };
         loaded.files.push(SourceFile {
             display: file.display,
             kind: file.kind,
-            root,
+            decoded,
         });
     }
+    loaded.sources = sources.into_iter().collect();
     loaded
 }
 
-/// UTF-8 decoding with the position of the first bad byte; a byte-order mark is dropped.
-fn decode(display: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
-    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-    String::from_utf8(bytes.to_vec()).map_err(|e| {
-        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let good = std::str::from_utf8(good).unwrap_or_default();
-        let line = good.matches('\n').count() + 1;
-        let col = good.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        let pos = Pos {
-            line: u32::try_from(line).unwrap_or(u32::MAX),
-            col: u32::try_from(col).unwrap_or(u32::MAX),
-        };
-        Diagnostic::error(Code::NotUtf8, display, "the file is not valid UTF-8 text")
-            .at(Span::point(pos))
-            .help("save the file as UTF-8 (most editors: \"Save with encoding\" > UTF-8)")
+/// One file's YAML: its tree (absent when the file is empty or its YAML
+/// unusable) and a diagnostic for each problem found.
+#[derive(Debug)]
+pub struct Parsed {
+    pub root: Option<Node>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses the text of the file shown as `display`.
+pub fn parse_text(display: &str, text: &str) -> Parsed {
+    let doc = yaml::parse(text);
+    let fatal = doc.problems.iter().any(Problem::is_fatal);
+    let mut diagnostics: Vec<Diagnostic> = doc
+        .problems
+        .iter()
+        .map(|problem| problem_diagnostic(display, problem))
+        .collect();
+    if doc.root.is_none() && !fatal {
+        diagnostics.push(
+            Diagnostic::error(Code::EmptyFile, display, "the file holds no YAML document")
+                .help("write the file's content, or delete the file"),
+        );
+    }
+    Parsed {
+        root: doc.root,
+        diagnostics,
+    }
+}
+
+/// A file that is not UTF-8: where its first bad byte is, and its text
+/// made readable (bad bytes shown as U+FFFD) to show the line.
+struct NotUtf8 {
+    bad: usize,
+    shown: String,
+}
+
+/// UTF-8 decoding; a byte-order mark is dropped.
+fn decode(mut bytes: Vec<u8>) -> Result<String, NotUtf8> {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    String::from_utf8(bytes).map_err(|e| NotUtf8 {
+        bad: e.utf8_error().valid_up_to(),
+        shown: String::from_utf8_lossy(e.as_bytes()).into_owned(),
     })
+}
+
+fn not_utf8(display: &str, bad: usize) -> Diagnostic {
+    Diagnostic::error(Code::NotUtf8, display, "the file is not valid UTF-8 text")
+        .at(Span::point(bad))
+        .help("save the file as UTF-8 (most editors: \"Save with encoding\" > UTF-8)")
 }
 
 fn problem_diagnostic(file: &str, problem: &Problem) -> Diagnostic {
@@ -196,10 +231,8 @@ fn problem_diagnostic(file: &str, problem: &Problem) -> Diagnostic {
             file,
             format!("the key `{key}` appears twice in this mapping"),
         )
-        .help(format!(
-            "keep one `{key}`: the one on line {} is the one used",
-            first.start.line
-        )),
+        .also(*first, "first used here")
+        .help(format!("keep one `{key}`: the first is the one used")),
         Problem::Alias { .. } => Diagnostic::error(
             Code::YamlAlias,
             file,
@@ -264,13 +297,21 @@ mod tests {
 
     #[test]
     fn non_utf8_is_located_at_the_first_bad_byte() {
-        let d = decode("f.yaml", b"name: ok\nnote: caf\xe9\n").unwrap_err();
-        assert_eq!(d.code, Code::NotUtf8);
-        assert_eq!(d.span.unwrap().start, Pos { line: 2, col: 10 });
+        let bytes = b"\xEF\xBB\xBFname: ok\nnote: caf\xe9\n".to_vec();
+        let Err(NotUtf8 { bad, shown }) = decode(bytes) else {
+            panic!("decoded")
+        };
+        assert_eq!(bad, 18);
+        assert_eq!(shown, "name: ok\nnote: caf\u{FFFD}\n");
+        let at = yaml::Lines::new(&shown).pos(18);
+        assert_eq!(at, yaml::Pos { line: 2, col: 10 });
     }
 
     #[test]
     fn a_byte_order_mark_is_accepted() {
-        assert_eq!(decode("f.yaml", b"\xEF\xBB\xBFa: 1\n").unwrap(), "a: 1\n");
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFa: 1\n".to_vec()).ok().unwrap(),
+            "a: 1\n"
+        );
     }
 }

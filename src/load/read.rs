@@ -106,15 +106,22 @@ fn read_checked(path: &Path, checked: &Metadata, limit: u64) -> Result<Vec<u8>, 
     if opened.len() > limit {
         return Err(Refusal::TooLarge(Some(opened.len())));
     }
-    read_at_most(file, limit)
+    read_at_most(file, limit, opened.len())
 }
 
 /// Reads up to `limit` bytes; one byte more means the file is too large.
-fn read_at_most(file: impl Read, limit: u64) -> Result<Vec<u8>, Refusal> {
-    let mut bytes = Vec::new();
+/// The room made is the size the file reports (`expected`), so a text
+/// kept for the whole run holds no spare capacity; a file that reports
+/// less than it holds (`/proc`) still reads whole.
+fn read_at_most(file: impl Read, limit: u64, expected: u64) -> Result<Vec<u8>, Refusal> {
+    let room = usize::try_from(expected.min(limit)).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(room);
     file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
         return Err(Refusal::TooLarge(None));
+    }
+    if bytes.capacity() > bytes.len() + bytes.len() / 8 {
+        bytes.shrink_to_fit();
     }
     Ok(bytes)
 }
@@ -218,10 +225,13 @@ mod tests {
     fn an_endless_stream_stops_at_the_bound() {
         let endless = io::repeat(b'a');
         assert!(matches!(
-            read_at_most(endless, 1024),
+            read_at_most(endless, 1024, 0),
             Err(Refusal::TooLarge(None))
         ));
-        assert_eq!(read_at_most(&b"abcd"[..], 4).unwrap(), b"abcd");
+        assert_eq!(read_at_most(&b"abcd"[..], 4, 4).unwrap(), b"abcd");
+        let read = read_at_most(&b"abcd"[..], 4, 0).unwrap();
+        assert_eq!(read, b"abcd", "a file reporting no size still reads whole");
+        assert_eq!(read.capacity(), 4, "no spare room kept");
     }
 
     #[cfg(unix)]

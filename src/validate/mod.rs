@@ -2,17 +2,24 @@
 //! collecting every problem on the way. The stages run in order and never
 //! stop at the first problem:
 //!
-//! 1. schema: each file against its embedded JSON Schema ([`crate::schema`]);
-//! 2. typed: files that pass become raw typed values (`serde_yaml`); a
-//!    login file that fails is read without the failing values
-//!    ([`partial`]), so its policy checks still run;
-//! 3. tables: institution, catalogue and units are checked against each other (V13);
-//! 4. logins: each login is merged with its profile and checked against the
-//!    policy rules V1-V12 and V14 ([`login`], [`roles`], [`privilege`]).
+//! 1. tables: the institution, catalogue, units and profiles are parsed,
+//!    schema-checked ([`crate::schema`]), read as typed values and checked
+//!    against each other (V13, [`tables`]); their trees are kept, to point
+//!    into them;
+//! 2. logins, one file at a time: parsed, schema-checked, read as a typed
+//!    value (a file that fails its schema is read without the failing
+//!    values, [`partial`], so its policy checks still run), merged with its
+//!    profile and checked against the policy rules V1-V12 ([`login`],
+//!    [`roles`]) and V14 ([`privilege`]); then its tree is dropped, so
+//!    memory grows with the validated logins, not with the trees.
+//!
+//! Each rule is a function that gathers facts and returns findings, each
+//! finding a type that says itself as a diagnostic ([`finding`]).
 //!
 //! A repository is returned only when there is no error: nothing downstream
 //! ever plans from a half-valid tree.
 
+mod finding;
 mod login;
 mod partial;
 mod privilege;
@@ -27,9 +34,11 @@ use serde::de::DeserializeOwned;
 
 use crate::diag::{self, Code, Diagnostic};
 use crate::load::{self, FileKind, Loaded, SourceFile};
-use crate::model::{AccessRepo, Catalog, Institution, Profile, Units, login::RawLogin};
+use crate::model::{
+    AccessRepo, Catalog, Institution, Login, Profile, Units, login::RawLogin, read,
+};
 use crate::schema::{self, SchemaKind};
-use crate::yaml::{self, Node, Part, Span, Step};
+use crate::yaml::{Node, Part, Span, Step};
 
 /// The result of validating a repository.
 #[derive(Debug)]
@@ -58,91 +67,59 @@ pub fn validate_dir(root: &Path, today: NaiveDate) -> (Loaded, Outcome) {
 /// Validates loaded files.
 pub fn validate(loaded: &Loaded, today: NaiveDate) -> Outcome {
     let mut diagnostics = loaded.diagnostics.clone();
-    let mut institution = None;
-    let mut catalog = None;
-    let mut units = None;
-    let mut profiles = BTreeMap::new();
-    let mut broken_profiles = BTreeSet::new();
-    let mut raw_logins = Vec::new();
-    let mut set_aside: BTreeMap<&str, (&Node, Vec<Vec<Step>>)> = BTreeMap::new();
-    for file in &loaded.files {
-        let Some(root) = &file.root else { continue };
-        let doc = Doc {
-            file: &file.display,
-            root,
-        };
-        match &file.kind {
-            FileKind::Institution => {
-                institution = typed::<Institution>(&doc, SchemaKind::Institution, &mut diagnostics)
-            }
-            FileKind::Catalog => {
-                catalog = typed::<Catalog>(&doc, SchemaKind::Catalog, &mut diagnostics)
-            }
-            FileKind::Units => units = typed::<Units>(&doc, SchemaKind::Units, &mut diagnostics),
-            FileKind::Profile { name } => {
-                match typed::<Profile>(&doc, SchemaKind::Profile, &mut diagnostics) {
-                    Some(p) => {
-                        profiles.insert(name.clone(), (p, file));
-                    }
-                    None => {
-                        broken_profiles.insert(name.clone());
-                    }
-                }
-            }
-            FileKind::Login { .. } => {
-                if let Some((l, aside)) =
-                    read_on::<RawLogin>(&doc, SchemaKind::Login, &mut diagnostics)
-                {
-                    if !aside.is_empty() {
-                        set_aside.insert(&file.display, (root, aside));
-                    }
-                    raw_logins.push((l, file));
-                }
-            }
-        }
-    }
-    let tables_ok = match (&institution, &catalog, &units) {
+    let read = read_tables(loaded, &mut diagnostics);
+    let doc = |kind: FileKind| read.doc(&kind);
+    let tables_ok = match (&read.institution, &read.catalog, &read.units) {
         (Some(i), Some(c), Some(u)) => {
             let before = diagnostics.len();
-            tables::check(loaded, i, c, u, &mut diagnostics);
+            tables::check(
+                doc(FileKind::Institution),
+                doc(FileKind::Catalog),
+                i,
+                c,
+                u,
+                &mut diagnostics,
+            );
             !diagnostics[before..].iter().any(Diagnostic::is_error)
         }
         _ => false,
     };
-    let mut logins = Vec::new();
-    if let (true, Some(i), Some(c), Some(u)) = (tables_ok, &institution, &catalog, &units) {
-        let tables = Tables {
-            institution: i,
-            catalog: c,
-            units: u,
-            profiles: &profiles,
-            broken_profiles: &broken_profiles,
+    let tables = match (tables_ok, &read.institution, &read.catalog, &read.units) {
+        (true, Some(institution), Some(catalog), Some(units)) => Some(Tables {
+            institution,
+            catalog,
+            units,
+            profiles: &read.profiles,
+            broken_profiles: &read.broken_profiles,
             today,
-        };
-        let before = diagnostics.len();
-        logins = login::check_all(&tables, &raw_logins, &mut diagnostics);
-        drop_consequences(&mut diagnostics, before, &set_aside);
+        }),
+        _ => None,
+    };
+    let logins = check_logins(loaded, tables.as_ref(), &mut diagnostics);
+    if let Some(tables) = &tables
+        && let Some(catalog) = doc(FileKind::Catalog)
         // Which catalogue entries are unused is only known when every login is sound.
-        let complete = !diagnostics.iter().any(Diagnostic::is_error);
-        privilege::check(&tables, loaded, &logins, complete, &mut diagnostics);
-    } else {
-        // Without a sound catalogue and units, only the rules of a single file apply.
-        let before = diagnostics.len();
-        for (raw, file) in &raw_logins {
-            login::check_standalone(raw, file, today, &mut diagnostics);
-        }
-        drop_consequences(&mut diagnostics, before, &set_aside);
+        && !diagnostics.iter().any(Diagnostic::is_error)
+    {
+        privilege::unused(tables, &catalog, &logins, &mut diagnostics);
     }
     diag::sort(&mut diagnostics);
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
-    let repo = match (has_errors, institution, catalog, units) {
+    let repo = match (has_errors, read.institution, read.catalog, read.units) {
         (false, Some(institution), Some(catalog), Some(units)) => {
-            logins.sort_by(|a, b| a.primary_id.cmp(&b.primary_id));
+            let mut logins = logins;
+            // Ids are unique (a repeated one is an error), so an in-place
+            // sort gives the one order, without a copy of every login.
+            logins.sort_unstable_by(|a, b| a.primary_id.cmp(&b.primary_id));
             Some(AccessRepo {
                 institution,
                 catalog,
                 units,
-                profiles: profiles.into_iter().map(|(k, (p, _))| (k, p)).collect(),
+                profiles: read
+                    .profiles
+                    .into_iter()
+                    .map(|(k, (p, _))| (k, p))
+                    .collect(),
                 logins,
             })
         }
@@ -155,31 +132,140 @@ pub fn validate(loaded: &Loaded, today: NaiveDate) -> Outcome {
     }
 }
 
+/// The institution-wide files as read: typed where they passed, and their trees.
+#[derive(Default)]
+struct ReadTables<'l> {
+    institution: Option<Institution>,
+    catalog: Option<Catalog>,
+    units: Option<Units>,
+    profiles: BTreeMap<String, (Profile, &'l str)>,
+    /// Profiles whose file could not be read (reported there).
+    broken_profiles: BTreeSet<String>,
+    /// The trees of the institution, catalogue and units files, to point into.
+    trees: Vec<(&'l SourceFile, Node)>,
+}
+
+impl ReadTables<'_> {
+    fn doc(&self, kind: &FileKind) -> Option<Doc<'_>> {
+        self.trees
+            .iter()
+            .find(|(file, _)| &file.kind == kind)
+            .map(|(file, root)| Doc {
+                file: &file.display,
+                root,
+            })
+    }
+}
+
+/// Parses one file's text, reporting its YAML problems; its tree, if any.
+fn parse(loaded: &Loaded, file: &SourceFile, diagnostics: &mut Vec<Diagnostic>) -> Option<Node> {
+    let text = loaded.text_of(file)?;
+    let parsed = load::parse_text(&file.display, text);
+    diagnostics.extend(parsed.diagnostics);
+    parsed.root
+}
+
+/// Reads every file but the logins.
+fn read_tables<'l>(loaded: &'l Loaded, diagnostics: &mut Vec<Diagnostic>) -> ReadTables<'l> {
+    let mut read = ReadTables::default();
+    for file in &loaded.files {
+        if matches!(file.kind, FileKind::Login { .. }) {
+            continue;
+        }
+        let Some(root) = parse(loaded, file, diagnostics) else {
+            continue;
+        };
+        let doc = Doc {
+            file: &file.display,
+            root: &root,
+        };
+        match &file.kind {
+            FileKind::Institution => {
+                read.institution = typed(&doc, SchemaKind::Institution, diagnostics)
+            }
+            FileKind::Catalog => read.catalog = typed(&doc, SchemaKind::Catalog, diagnostics),
+            FileKind::Units => read.units = typed(&doc, SchemaKind::Units, diagnostics),
+            FileKind::Profile { name } => {
+                match typed::<Profile>(&doc, SchemaKind::Profile, diagnostics) {
+                    Some(p) => {
+                        read.profiles
+                            .insert(name.clone(), (p, file.display.as_str()));
+                    }
+                    None => {
+                        read.broken_profiles.insert(name.clone());
+                    }
+                }
+                continue;
+            }
+            FileKind::Login { .. } => continue,
+        }
+        read.trees.push((file, root));
+    }
+    read
+}
+
+/// Checks the login files one at a time: with the tables when they are
+/// sound, otherwise only by the rules of a single file.
+fn check_logins(
+    loaded: &Loaded,
+    tables: Option<&Tables<'_>>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Login> {
+    let files = loaded.of_kind(|k| matches!(k, FileKind::Login { .. }));
+    let mut seen = login::Seen::new(loaded);
+    let mut logins = Vec::with_capacity(files.size_hint().1.unwrap_or(0));
+    for file in files {
+        let Some(root) = parse(loaded, file, diagnostics) else {
+            continue;
+        };
+        let doc = Doc {
+            file: &file.display,
+            root: &root,
+        };
+        let Some((raw, aside)) = read_on::<RawLogin>(&doc, SchemaKind::Login, diagnostics) else {
+            continue;
+        };
+        let before = diagnostics.len();
+        match tables {
+            Some(tables) => {
+                if let Some(valid) = login::check(tables, &mut seen, file, &doc, raw, diagnostics) {
+                    privilege::redundant(tables, &doc, &valid, diagnostics);
+                    logins.push(valid);
+                }
+            }
+            None => login::check_standalone(&doc, &file.kind, &raw, diagnostics),
+        }
+        if !aside.is_empty() {
+            drop_consequences(diagnostics, before, &root, &aside);
+        }
+    }
+    logins
+}
+
 /// The tables every login rule consults.
 pub(crate) struct Tables<'a> {
     pub institution: &'a Institution,
     pub catalog: &'a Catalog,
     pub units: &'a Units,
-    pub profiles: &'a BTreeMap<String, (Profile, &'a SourceFile)>,
+    /// Each profile with the file it was read from.
+    pub profiles: &'a BTreeMap<String, (Profile, &'a str)>,
     /// Profiles whose file could not be read (already reported there).
     pub broken_profiles: &'a BTreeSet<String>,
     pub today: NaiveDate,
 }
 
 /// Drops the diagnostics from `from` on that only report the absence of a
-/// value set aside in their file (its schema error is reported already).
+/// value set aside in the file of `root` (its schema error is reported already).
 fn drop_consequences(
     diagnostics: &mut Vec<Diagnostic>,
     from: usize,
-    set_aside: &BTreeMap<&str, (&Node, Vec<Vec<Step>>)>,
+    root: &Node,
+    aside: &[Vec<Step>],
 ) {
     let mut i = 0;
     diagnostics.retain(|d| {
         i += 1;
-        i <= from
-            || !set_aside
-                .get(d.file.as_str())
-                .is_some_and(|(root, aside)| partial::follows_from(d, root, aside))
+        i <= from || !partial::follows_from(d, root, aside)
     });
 }
 
@@ -267,7 +353,7 @@ fn read_on<T: DeserializeOwned>(
     let (rest, aside) = partial::without_failing(kind, doc.root)?;
     // What is left passed the schema; should it still not deserialize, the
     // schema errors already say what to fix.
-    let value = serde_yaml::from_value::<T>(yaml::to_serde_yaml(&rest)).ok()?;
+    let value = read::from_node::<T>(&rest).ok()?;
     Some((value, aside))
 }
 
@@ -276,7 +362,7 @@ fn deserialize<T: DeserializeOwned>(
     root: &Node,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<T> {
-    match serde_yaml::from_value::<T>(yaml::to_serde_yaml(root)) {
+    match read::from_node::<T>(root) {
         Ok(value) => Some(value),
         Err(e) => {
             diagnostics.push(
@@ -288,29 +374,6 @@ fn deserialize<T: DeserializeOwned>(
                 .help(
                     "compare the file with the schema in schemas/ and the examples in the README",
                 ),
-            );
-            None
-        }
-    }
-}
-
-/// Parses an ISO date, reporting rule V12 at `path` when it is not a real date.
-pub(crate) fn date(
-    doc: &Doc<'_>,
-    path: &[Step],
-    text: &str,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Option<NaiveDate> {
-    match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        Ok(d) => Some(d),
-        Err(_) => {
-            diagnostics.push(
-                doc.error(
-                    Code::InvalidDate,
-                    doc.value(path),
-                    format!("`{text}` is not a real calendar date"),
-                )
-                .help("write an existing date as YYYY-MM-DD, e.g. 2026-09-30"),
             );
             None
         }

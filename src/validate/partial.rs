@@ -65,7 +65,7 @@ pub(super) fn follows_from(d: &Diagnostic, root: &Node, aside: &[Vec<Step>]) -> 
                 request[1].clone(),
                 Step::Key("level".into()),
             ];
-            d.span.is_some_and(|at| {
+            d.span().is_some_and(|at| {
                 at == root.span_at(&request, Part::Key) || at == root.span_at(&level, Part::Value)
             })
         }

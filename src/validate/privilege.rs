@@ -2,49 +2,21 @@
 //! another grant of the same login already includes all its Alma roles, and
 //! catalogue role types or levels that no login uses.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use crate::diag::{Code, Diagnostic};
-use crate::load::{FileKind, Loaded};
 use crate::model::grants::{self, GrantSource};
 use crate::model::{Login, LoginType};
 
 use super::{Doc, Tables, steps};
 
-/// Warns of redundant grants, and, when `complete` (every login validated), of unused catalogue entries.
-pub(crate) fn check(
+/// Warns of each grant of `login` that adds no Alma role to its other grants.
+pub(crate) fn redundant(
     tables: &Tables<'_>,
-    loaded: &Loaded,
-    logins: &[Login],
-    complete: bool,
+    doc: &Doc<'_>,
+    login: &Login,
     out: &mut Vec<Diagnostic>,
 ) {
-    let docs: HashMap<&str, Doc<'_>> = loaded
-        .files
-        .iter()
-        .filter_map(|f| {
-            f.root.as_ref().map(|root| {
-                (
-                    f.display.as_str(),
-                    Doc {
-                        file: &f.display,
-                        root,
-                    },
-                )
-            })
-        })
-        .collect();
-    for login in logins {
-        if let Some(doc) = docs.get(login.file.as_str()) {
-            redundant(tables, doc, login, out);
-        }
-    }
-    if complete {
-        unused(tables, loaded, logins, out);
-    }
-}
-
-fn redundant(tables: &Tables<'_>, doc: &Doc<'_>, login: &Login, out: &mut Vec<Diagnostic>) {
     let Some(unit) = tables.units.get(&login.unit) else {
         return;
     };
@@ -88,29 +60,22 @@ fn redundant(tables: &Tables<'_>, doc: &Doc<'_>, login: &Login, out: &mut Vec<Di
     }
 }
 
-fn unused(tables: &Tables<'_>, loaded: &Loaded, logins: &[Login], out: &mut Vec<Diagnostic>) {
-    let Some(doc) = loaded
-        .files
-        .iter()
-        .find(|f| f.kind == FileKind::Catalog)
-        .and_then(|f| {
-            f.root.as_ref().map(|root| Doc {
-                file: &f.display,
-                root,
-            })
-        })
-    else {
-        return;
-    };
-    let used: BTreeSet<(&str, Option<&str>)> = logins
-        .iter()
-        .filter(|l| l.kind == LoginType::Custom)
-        .flat_map(|l| {
-            l.roles
-                .iter()
-                .map(|(rt, g)| (rt.as_str(), g.level.as_deref()))
-        })
-        .collect();
+/// Warns of catalogue role types and levels (in the catalogue's `doc`) that
+/// no login uses; only meaningful once every login validated.
+pub(crate) fn unused(
+    tables: &Tables<'_>,
+    doc: &Doc<'_>,
+    logins: &[Login],
+    out: &mut Vec<Diagnostic>,
+) {
+    // Inserted one by one: collecting would first gather every grant of
+    // every login in a list.
+    let mut used: BTreeSet<(&str, Option<&str>)> = BTreeSet::new();
+    for login in logins.iter().filter(|l| l.kind == LoginType::Custom) {
+        for (rt, grant) in &login.roles {
+            used.insert((rt.as_str(), grant.level.as_deref()));
+        }
+    }
     for (name, role_type) in &tables.catalog.role_types {
         let levels = role_type.all_levels();
         let unused_levels: Vec<Option<&str>> = levels

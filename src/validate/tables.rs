@@ -6,31 +6,25 @@
 //! role the institution preserves.
 
 use crate::diag::{Code, Diagnostic};
-use crate::load::{FileKind, Loaded};
 use crate::model::catalog::{Bundle, Levels};
 use crate::model::{Catalog, GrantSpec, Institution, LimitKind, RoleType, ScopeRule, Units};
 
 use super::{Doc, steps};
 
+/// Checks the tables against each other; `institution_doc` and
+/// `catalog_doc` are their files, to point into.
 pub(crate) fn check(
-    loaded: &Loaded,
+    institution_doc: Option<Doc<'_>>,
+    catalog_doc: Option<Doc<'_>>,
     institution: &Institution,
     catalog: &Catalog,
     _units: &Units,
     out: &mut Vec<Diagnostic>,
 ) {
-    let doc_of = |kind: FileKind| {
-        loaded.files.iter().find(|f| f.kind == kind).and_then(|f| {
-            f.root.as_ref().map(|root| Doc {
-                file: &f.display,
-                root,
-            })
-        })
-    };
-    if let Some(doc) = doc_of(FileKind::Institution) {
+    if let Some(doc) = institution_doc {
         check_institution(&doc, institution, out);
     }
-    if let Some(doc) = doc_of(FileKind::Catalog) {
+    if let Some(doc) = catalog_doc {
         check_catalog(&doc, institution, catalog, out);
     }
 }

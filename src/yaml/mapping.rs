@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use super::Entry;
 
 /// Mappings up to this length are scanned rather than indexed.
-const SCAN: usize = 16;
+pub(super) const SCAN: usize = 16;
 
 /// The entries of a mapping, keys unique, in the order of the file. It
 /// reads as a slice of [`Entry`]; [`Mapping::get`] finds a key.
@@ -18,17 +18,24 @@ const SCAN: usize = 16;
 pub struct Mapping {
     entries: Vec<Entry>,
     /// Key to entry index, for long mappings; built on the first lookup
-    /// unless the reader kept the one it built.
-    index: OnceLock<HashMap<String, usize>>,
+    /// unless the reader kept the one it built. Boxed: most mappings are
+    /// short and never have one, and every node holds room for a mapping.
+    #[expect(
+        clippy::box_collection,
+        reason = "a box is one word; an empty map in every node would be six"
+    )]
+    index: OnceLock<Box<HashMap<String, usize>>>,
 }
 
 impl Mapping {
     /// A mapping from entries with unique keys and, optionally, their index.
-    pub(super) fn from_parts(entries: Vec<Entry>, index: HashMap<String, usize>) -> Mapping {
-        let index = if entries.len() > SCAN {
-            OnceLock::from(index)
-        } else {
-            OnceLock::new()
+    pub(super) fn from_parts(
+        entries: Vec<Entry>,
+        index: Option<HashMap<String, usize>>,
+    ) -> Mapping {
+        let index = match index {
+            Some(index) if entries.len() > SCAN => OnceLock::from(Box::new(index)),
+            _ => OnceLock::new(),
         };
         Mapping { entries, index }
     }
@@ -43,7 +50,7 @@ impl Mapping {
             for (i, e) in self.entries.iter().enumerate() {
                 index.entry(e.key.clone()).or_insert(i);
             }
-            index
+            Box::new(index)
         });
         index.get(key).map(|&i| &self.entries[i])
     }
@@ -58,11 +65,6 @@ impl Mapping {
         let i = self.entries.iter().position(|e| e.key == key)?;
         self.index = OnceLock::new();
         Some(self.entries.remove(i))
-    }
-
-    /// The entries, mutably, for moving spans; keys must not change.
-    pub(super) fn entries_mut(&mut self) -> &mut [Entry] {
-        &mut self.entries
     }
 }
 
@@ -146,7 +148,7 @@ mod tests {
                 .enumerate()
                 .map(|(i, e)| (e.key.clone(), i))
                 .collect();
-            let read = Mapping::from_parts(entries, index);
+            let read = Mapping::from_parts(entries, Some(index));
             for i in 0..len {
                 let key = format!("k{i}");
                 assert_eq!(

@@ -124,15 +124,19 @@ fn many_keys_are_each_reported_where_they_are() {
     for i in (0..KEYS).step_by(1000) {
         text.push_str(&format!("k{i}: again\n"));
     }
-    f.write(GUS, text);
+    f.write(GUS, &text);
     let report = f.validate();
+    let lines = alma_access::yaml::Lines::new(&text);
     let at = |code: Code| -> Vec<(u32, String)> {
         let mut found: Vec<_> = report
             .outcome
             .diagnostics
             .iter()
             .filter(|d| d.code == code)
-            .map(|d| (d.span.expect("a span").start.line, d.message.clone()))
+            .map(|d| {
+                let span = d.span().expect("a span");
+                (lines.pos(span.start as usize).line, d.message.clone())
+            })
             .collect();
         found.sort();
         found

@@ -1,6 +1,9 @@
 //! Every policy rule V1-V14: an invalid case whose rendered diagnostic
 //! (file, line, column, caret, help) is snapshotted, and a valid
-//! counterpart that passes with no diagnostic at all.
+//! counterpart that passes with no diagnostic at all. The valid counterpart
+//! is an edit of its own, as close to the invalid one as the rule allows:
+//! the same value made valid by what the rule looks at (the unit, the
+//! catalogue, the login's type), or the fix the diagnostic's help gives.
 
 use alma_access::diag::Code;
 
@@ -44,7 +47,13 @@ fn case(name: &str, code: Code, invalid: impl Fn(&Fixture), valid: impl Fn(&Fixt
     );
 }
 
-fn nothing(_: &Fixture) {}
+/// Moves a login file to another folder (the file name kept).
+fn move_login(f: &Fixture, rel: &str, folder: &str) {
+    let text = std::fs::read_to_string(f.root.join(rel)).unwrap();
+    let name = rel.rsplit('/').next().unwrap();
+    f.write(&format!("logins/{folder}/{name}"), text);
+    f.remove(rel);
+}
 
 /// The text of `rel` with its trainings recorded, for a test that moves a
 /// login of the fixture that has none (only the rule under test is reported).
@@ -99,7 +108,14 @@ fn v1_folder_matches_unit() {
             f.write("logins/finance/10000004.yaml", trained(DI, f));
             f.remove(DI);
         },
-        nothing,
+        |f| {
+            // The unit follows the folder (with a liaison of that unit).
+            let text = trained(DI, f)
+                .replace("unit: main", "unit: finance")
+                .replace("liaison: liaison-main", "liaison: liaison-fin");
+            f.write("logins/finance/10000004.yaml", text);
+            f.remove(DI);
+        },
     );
 }
 
@@ -131,7 +147,16 @@ fn v2_unit_exists() {
         |f| {
             f.edit(GUS, "unit: main", "unit: mian");
         },
-        nothing,
+        |f| {
+            // The same unit, once units.yaml has it (and the file is in its folder).
+            f.edit(GUS, "unit: main", "unit: mian");
+            f.edit(
+                "units.yaml",
+                "finance:\n",
+                "mian:\n  name: Main Library annex\n  liaisons: [liaison-main]\n  alma_library: MAIN\nfinance:\n",
+            );
+            move_login(f, GUS, "mian");
+        },
     );
 }
 
@@ -143,7 +168,15 @@ fn v2_liaison_belongs_to_the_unit() {
         |f| {
             f.edit(GUS, "liaison: liaison-main", "liaison: liaison-fin");
         },
-        nothing,
+        |f| {
+            // The same liaison, once the unit lists it.
+            f.edit(GUS, "liaison: liaison-main", "liaison: liaison-fin");
+            f.edit(
+                "units.yaml",
+                "liaisons: [liaison-main]",
+                "liaisons: [liaison-main, liaison-fin]",
+            );
+        },
     );
 }
 
@@ -155,7 +188,14 @@ fn v2_profile_exists() {
         |f| {
             f.edit(CY, "profile: circ-student", "profile: circ-studnet");
         },
-        nothing,
+        |f| {
+            // The same name, once a profile file has it.
+            f.edit(CY, "profile: circ-student", "profile: circ-studnet");
+            let profile =
+                std::fs::read_to_string(f.root.join("profiles/circ-student.yaml")).unwrap();
+            f.write("profiles/circ-studnet.yaml", profile);
+            f.remove("profiles/circ-student.yaml");
+        },
     );
 }
 
@@ -181,7 +221,14 @@ fn v3_custom_logins_need_a_role() {
         |f| {
             f.edit(GUS, "type: view", "type: custom");
         },
-        nothing,
+        |f| {
+            // An additional role is a role too.
+            f.edit(
+                GUS,
+                "type: view",
+                "type: custom\nadditional_roles:\n  - alma_role: \"301\"\n    scope: MAIN\n    consultation: SYS-1",
+            );
+        },
     );
 }
 
@@ -212,7 +259,13 @@ fn v4_systems_logins_belong_to_the_systems_unit() {
         |f| {
             f.edit(GUS, "type: view", "type: systems\nconsultation: SYS-1");
         },
-        nothing,
+        |f| {
+            // The same login in the unit flagged `systems`.
+            f.edit(GUS, "type: view", "type: systems\nconsultation: SYS-1")
+                .edit(GUS, "unit: main", "unit: systems")
+                .edit(GUS, "liaison: liaison-main", "liaison: sys-admin1");
+            move_login(f, GUS, "systems");
+        },
     );
 }
 
@@ -224,7 +277,19 @@ fn v5_limited_roles_need_their_codes() {
         |f| {
             f.edit(ADA, "    po_line_owners: [MAIN]\n", "");
         },
-        nothing,
+        |f| {
+            // Another of the unit's codes serves as well.
+            f.edit(
+                ADA,
+                "    po_line_owners: [MAIN]\n",
+                "    po_line_owners: [MAIN_SER]\n",
+            );
+            f.edit(
+                "units.yaml",
+                "po_line_owners: [MAIN]\n  work_order",
+                "po_line_owners: [MAIN, MAIN_SER]\n  work_order",
+            );
+        },
     );
 }
 
@@ -262,7 +327,19 @@ fn v5_limits_only_where_the_role_type_is_limited() {
                 "  invoice:\n    level: operator\n    departments: [MAIN_ACQ]\n",
             );
         },
-        nothing,
+        |f| {
+            // The help's fix: the departments go, the request stays.
+            f.edit(
+                ADA,
+                "  invoice:\n    level: operator\n",
+                "  invoice:\n    level: operator\n    departments: [MAIN_ACQ]\n",
+            );
+            f.edit(
+                ADA,
+                "  invoice:\n    level: operator\n    departments: [MAIN_ACQ]\n",
+                "  invoice:\n    level: operator\n",
+            );
+        },
     );
 }
 
@@ -278,7 +355,19 @@ fn v6_fulfillment_operator_is_for_shared_desks() {
                 "  fulfillment:\n    level: operator",
             );
         },
-        nothing,
+        |f| {
+            // A level open to personal logins (the student takes the one it leaves).
+            f.edit(
+                ADA,
+                "  fulfillment:\n    level: operator-extended",
+                "  fulfillment:\n    level: operator-extended-plus",
+            );
+            f.edit(
+                CY,
+                "level: operator-extended-plus",
+                "level: operator-extended",
+            );
+        },
     );
 }
 
@@ -331,7 +420,14 @@ fn v8_batch_levels_need_an_attestation() {
         |f| {
             f.edit(ADA, "    batch_attestation:\n      documentation_read: true\n      sandbox_tested_on: 2026-10-02\n", "");
         },
-        nothing,
+        |f| {
+            // The attestation as the help writes it, tested today.
+            f.edit(
+                ADA,
+                "    batch_attestation:\n      documentation_read: true\n      sandbox_tested_on: 2026-10-02\n",
+                "    batch_attestation: {documentation_read: true, sandbox_tested_on: 2026-11-23}\n",
+            );
+        },
     );
 }
 
@@ -365,7 +461,15 @@ fn v8_documentation_is_read() {
         |f| {
             f.edit(ADA, "documentation_read: true", "documentation_read: false");
         },
-        nothing,
+        |f| {
+            // The same file, once the level asks for no attestation.
+            f.edit(ADA, "documentation_read: true", "documentation_read: false");
+            f.edit(
+                "catalog.yaml",
+                "    operator-extended-plus:\n      requires_batch_attestation: true\n",
+                "    operator-extended-plus:\n",
+            );
+        },
     );
 }
 
@@ -381,7 +485,13 @@ fn v9_digital_roles_need_a_consultation() {
                 "  digital: {}\n",
             );
         },
-        nothing,
+        |f| {
+            f.edit(
+                ADA,
+                "  digital:\n    consultation: SYS-4502\n",
+                "  digital: {consultation: SYS-4511}\n",
+            );
+        },
     );
 }
 
@@ -393,7 +503,11 @@ fn v9_systems_logins_need_a_consultation() {
         |f| {
             f.edit(FAY, "consultation: SYS-4388\n", "");
         },
-        nothing,
+        |f| {
+            // Without a consultation, the login of the systems unit is a view login.
+            f.edit(FAY, "consultation: SYS-4388\n", "");
+            f.edit(FAY, "type: systems", "type: view");
+        },
     );
 }
 
@@ -409,7 +523,25 @@ fn v10_invoice_extended_is_for_finance_units() {
                 "  invoice:\n    level: operator-extended\n",
             );
         },
-        nothing,
+        |f| {
+            // The same level in a unit flagged `finance` (the finance
+            // login takes the level it leaves).
+            f.edit(
+                ADA,
+                "  invoice:\n    level: operator\n",
+                "  invoice:\n    level: operator-extended\n",
+            );
+            f.edit(
+                "units.yaml",
+                "  work_order_departments: [MAIN_PRES]\n",
+                "  work_order_departments: [MAIN_PRES]\n  flags: [finance]\n",
+            );
+            f.edit(
+                "logins/finance/10000002.yaml",
+                "level: operator-extended",
+                "level: operator",
+            );
+        },
     );
 }
 
@@ -425,7 +557,19 @@ fn v10_resource_sharing_is_for_resource_sharing_units() {
                 "  analytics: {}\n  resource-sharing: {}\n",
             );
         },
-        nothing,
+        |f| {
+            // The same role in a unit flagged `resource-sharing`.
+            f.edit(
+                ADA,
+                "  analytics: {}\n",
+                "  analytics: {}\n  resource-sharing: {}\n",
+            );
+            f.edit(
+                "units.yaml",
+                "  work_order_departments: [MAIN_PRES]\n",
+                "  work_order_departments: [MAIN_PRES]\n  flags: [resource-sharing]\n",
+            );
+        },
     );
 }
 
@@ -483,7 +627,10 @@ fn v12_end_date_follows_start_date() {
         |f| {
             f.edit(DI, "end_date: 2027-05-31", "end_date: 2026-11-30");
         },
-        nothing,
+        |f| {
+            // A login may end on the day it starts.
+            f.edit(DI, "end_date: 2027-05-31", "end_date: 2026-12-01");
+        },
     );
 }
 
@@ -495,7 +642,11 @@ fn v13_role_types_come_from_the_catalogue() {
         |f| {
             f.edit(ADA, "  analytics: {}", "  analytic: {}");
         },
-        nothing,
+        |f| {
+            // The same name, once the catalogue has it.
+            f.edit(ADA, "  analytics: {}", "  analytic: {}");
+            f.edit("catalog.yaml", "\nanalytics:\n", "\nanalytic:\n");
+        },
     );
 }
 
@@ -511,7 +662,19 @@ fn v13_levels_come_from_the_catalogue() {
                 "level: operator-extended-pluss",
             );
         },
-        nothing,
+        |f| {
+            // The same name, once the role type has a level of that name.
+            f.edit(
+                ADA,
+                "level: operator-extended-plus",
+                "level: operator-extended-pluss",
+            );
+            f.edit(
+                "catalog.yaml",
+                "    operator-extended-plus:\n      requires_batch_attestation: true",
+                "    operator-extended-pluss:\n      requires_batch_attestation: true",
+            );
+        },
     );
 }
 
@@ -523,7 +686,15 @@ fn v13_single_level_role_types_take_no_level() {
         |f| {
             f.edit(ADA, "  analytics: {}", "  analytics:\n    level: operator");
         },
-        nothing,
+        |f| {
+            // The same request, once the role type has levels.
+            f.edit(ADA, "  analytics: {}", "  analytics:\n    level: operator");
+            f.edit(
+                "catalog.yaml",
+                "  label: Analytics\n  grants: [{alma_role: \"220\", scope: institution}]",
+                "  label: Analytics\n  levels:\n    operator:\n      grants: [{alma_role: \"220\", scope: institution}]",
+            );
+        },
     );
 }
 
@@ -539,7 +710,14 @@ fn v13_catalogue_parameters_need_a_limit() {
                 "grants: [{alma_role: \"44\", scope: library, parameter: ServiceUnit}]",
             );
         },
-        nothing,
+        |f| {
+            // The same grant on a role type limited by departments.
+            f.edit(
+                "catalog.yaml",
+                "grants: [{alma_role: \"37\", scope: library, parameter: ServiceUnit}]",
+                "grants: [{alma_role: \"37\", scope: library, parameter: ServiceUnit}, {alma_role: \"44\", scope: library, parameter: ServiceUnit}]",
+            );
+        },
     );
 }
 
@@ -555,7 +733,19 @@ fn v13_default_environments_exist() {
                 "default_environments: [production, sandbx]",
             );
         },
-        nothing,
+        |f| {
+            // The same name, once it is defined.
+            f.edit(
+                "institution.yaml",
+                "default_environments: [production, sandbox]",
+                "default_environments: [production, sandbx]",
+            );
+            f.edit(
+                "institution.yaml",
+                "default_environments:",
+                "  sandbx: {api_url: \"https://api-na.hosted.exlibrisgroup.com\", api_key_env: ALMA_SANDBX_API_KEY}\ndefault_environments:",
+            );
+        },
     );
 }
 
@@ -581,7 +771,15 @@ fn v14_unused_catalogue_entries_are_warned() {
         |f| {
             f.remove("logins/sharing/10000005.yaml");
         },
-        nothing,
+        |f| {
+            // Its only user gone, the role type goes too.
+            f.remove("logins/sharing/10000005.yaml");
+            f.edit(
+                "catalog.yaml",
+                "resource-sharing:\n  label: Resource sharing\n  requires_unit_flag: resource-sharing\n  grants: [{alma_role: \"239\", scope: institution}]\n",
+                "",
+            );
+        },
     );
 }
 
