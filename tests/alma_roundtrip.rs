@@ -29,7 +29,7 @@ fn new_roles(i: usize) -> Vec<Role> {
     let mut roles = vec![Role {
         role_type: "204".into(),
         scope: fixtures::INSTITUTION.into(),
-        status: if i % 2 == 0 {
+        status: if i.is_multiple_of(2) {
             RoleStatus::Active
         } else {
             RoleStatus::Inactive
@@ -37,7 +37,7 @@ fn new_roles(i: usize) -> Vec<Role> {
         expiry_date: chrono::NaiveDate::from_ymd_opt(2031, 1 + (i % 12) as u32, 1),
         parameters: vec![],
     }];
-    if i % 4 == 0 {
+    if i.is_multiple_of(4) {
         roles.push(Role {
             role_type: "221".into(),
             scope: "BRANCH".into(),

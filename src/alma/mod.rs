@@ -8,6 +8,8 @@
 
 use std::future::Future;
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
 mod client;
 mod config;
 pub mod error;
@@ -266,16 +268,18 @@ pub fn encode_id(id: &str) -> Result<String, AlmaError> {
             _ => "it contains a control character",
         });
     }
-    let mut out = String::with_capacity(id.len());
-    for byte in id.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    Ok(out)
+    Ok(utf8_percent_encode(id, ID_IN_PATH).to_string())
 }
+
+/// What is percent-encoded in an identifier put in a URL path: every byte
+/// but RFC 3986's unreserved characters. Stricter than the path-segment
+/// set, so `@`, `+`, `;` and the like reach Alma encoded, as no gateway
+/// can misread them.
+const ID_IN_PATH: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 #[cfg(test)]
 mod tests {

@@ -1,31 +1,45 @@
 //! The Alma API key as a secret: it prints as `ApiKey(***)` in Debug and
-//! Display, cannot be serialized, and hands its value only to the HTTP client
-//! of this crate, which marks the header it builds as sensitive.
+//! Display, cannot be serialized, is wiped from memory when dropped
+//! (`secrecy`), and hands its value only to the HTTP client of this crate,
+//! which marks the header it builds as sensitive.
 
 use std::fmt;
 
+use secrecy::zeroize::Zeroize;
+use secrecy::{ExposeSecret, SecretString};
+
 /// An Alma API key. Its value never appears in Debug or Display output.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ApiKey(String);
+#[derive(Clone)]
+pub struct ApiKey(SecretString);
 
 impl ApiKey {
     /// Wraps a key. Surrounding whitespace (a trailing newline from a file or
     /// an environment variable) is trimmed.
     pub fn new(key: impl Into<String>) -> Self {
-        let key: String = key.into();
-        ApiKey(key.trim().to_owned())
+        let mut key: String = key.into();
+        let secret = SecretString::from(key.trim());
+        key.zeroize();
+        ApiKey(secret)
     }
 
     /// Whether the key is empty (no key was given).
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.expose().is_empty()
     }
 
     /// The key's value, for the HTTP header. Only this crate may read it.
     pub(crate) fn expose(&self) -> &str {
-        &self.0
+        self.0.expose_secret()
     }
 }
+
+impl PartialEq for ApiKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.expose() == other.expose()
+    }
+}
+
+impl Eq for ApiKey {}
 
 impl fmt::Debug for ApiKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

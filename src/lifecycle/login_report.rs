@@ -6,7 +6,8 @@
 //!
 //! The file's format is told by its first bytes (a zip is XLSX, an OLE
 //! container is XLS), then by its extension; anything else is read as CSV
-//! (UTF-8, or UTF-16 with a byte-order mark). The header row is the first
+//! (UTF-8, or UTF-16 with a byte-order mark; comma, semicolon or tab
+//! separated, read with the `csv` crate). The header row is the first
 //! row, among the first 50, that names both columns (case, spaces,
 //! underscores and a parenthesised suffix ignored):
 //!
@@ -126,12 +127,59 @@ pub fn from_bytes(name: &str, bytes: &[u8]) -> Result<LoginReport, String> {
     if spreadsheet {
         return from_spreadsheet(bytes);
     }
-    let text = decode_text(bytes);
-    let rows = super::csv::parse(&text)
-        .into_iter()
-        .map(|row| row.into_iter().map(Cell::Text).collect())
-        .collect::<Vec<Vec<Cell>>>();
-    from_rows(&rows)
+    from_rows(&csv_rows(&decode_text(bytes))?)
+}
+
+/// Reads CSV text into rows of text cells: RFC 4180 quoting (quoted fields
+/// may hold separators, doubled quotes and line breaks), `\n` or `\r\n`
+/// line ends, rows of any length, a leading byte-order mark dropped, blank
+/// lines skipped, and the separator guessed from the first line.
+fn csv_rows(text: &str) -> Result<Vec<Vec<Cell>>, String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(separator(text))
+        .from_reader(text.as_bytes());
+    reader
+        .records()
+        .map(|record| {
+            let record = record.map_err(|e| match e.position() {
+                Some(at) => format!("line {}: not readable as CSV: {e}", at.line()),
+                None => format!("not readable as CSV: {e}"),
+            })?;
+            Ok(record.iter().map(|f| Cell::Text(f.to_owned())).collect())
+        })
+        .collect()
+}
+
+/// The separator of the first line: the most frequent of `,`, `;` and tab
+/// outside quotes (comma on a tie or when none occurs). Spreadsheet
+/// programs in some locales save CSV with semicolons.
+fn separator(text: &str) -> u8 {
+    let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
+    let mut quoted = false;
+    for c in text.bytes() {
+        match c {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => break,
+            _ if !quoted => {
+                for (sep, n) in &mut counts {
+                    if c == *sep {
+                        *n += 1;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    counts
+        .iter()
+        .fold(
+            (b',', 0),
+            |best, &(c, n)| if n > best.1 { (c, n) } else { best },
+        )
+        .0
 }
 
 fn from_spreadsheet(bytes: &[u8]) -> Result<LoginReport, String> {
@@ -366,6 +414,35 @@ mod tests {
         bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
         let r = from_bytes("r.txt", &bytes).unwrap();
         assert_eq!(r.users["x1"], LastLogin::On(d("2026-07-01")));
+    }
+
+    fn texts(rows: Vec<Vec<Cell>>) -> Vec<Vec<String>> {
+        rows.iter()
+            .map(|row| row.iter().map(Cell::text).collect())
+            .collect()
+    }
+
+    #[test]
+    fn csv_fields_quotes_and_line_ends() {
+        let rows =
+            csv_rows("\u{feff}a,b,c\r\n\"x, y\",\"say \"\"hi\"\"\",\n\"two\nlines\",2,3").unwrap();
+        assert_eq!(
+            texts(rows),
+            vec![
+                vec!["a", "b", "c"],
+                vec!["x, y", "say \"hi\"", ""],
+                vec!["two\nlines", "2", "3"],
+            ]
+        );
+    }
+
+    #[test]
+    fn csv_semicolons_and_tabs_are_detected() {
+        let read = |text| texts(csv_rows(text).unwrap());
+        assert_eq!(read("a;b\n1;2\n"), vec![vec!["a", "b"], vec!["1", "2"]]);
+        assert_eq!(read("a\tb\n"), vec![vec!["a", "b"]]);
+        assert_eq!(read("a,b;c\n"), vec![vec!["a", "b;c"]]);
+        assert_eq!(read("a\n\nb,c\n"), vec![vec!["a"], vec!["b", "c"]]);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! The validated access repository: institution settings, the role
 //! catalogue, units, profiles and logins as typed values. Raw shapes (as
-//! written in YAML, dates still text) are deserialized here with
-//! `serde_yaml`; [`crate::validate`] turns them into the validated types
+//! written in YAML, dates still text) are deserialized from the strict
+//! YAML reader's tree, one way for every reader ([`read`]);
+//! [`crate::validate`] turns them into the validated types
 //! once, and everything downstream (plan, review, lifecycle) only ever sees
 //! the validated types.
 
@@ -9,6 +10,7 @@ pub mod catalog;
 pub mod grants;
 pub mod institution;
 pub mod login;
+pub mod read;
 pub mod units;
 
 use std::collections::BTreeMap;

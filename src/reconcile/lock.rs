@@ -1,14 +1,18 @@
 //! The apply lock: two applies never write at once from one checkout. The
-//! lock is a file beside the audit log (`apply.lock`), created only if
-//! absent, holding the pid, host and start time; it is removed when the
-//! apply ends. An apply that finds it held writes nothing. A lock left by a
-//! process that is no longer running (an apply that was killed) is reported
-//! with how to remove it, never taken over silently. Across machines the
-//! lock cannot see the other runner: there the CI workflow's `concurrency:`
-//! group is the guard, and the per-user compare-and-swap still applies.
+//! lock is an exclusive advisory lock of the operating system on a file
+//! beside the audit log (`apply.lock`), held for the whole apply. The file
+//! names the holder (pid, host, start time) for whoever finds it held; it
+//! is removed when the apply ends. An apply that finds the lock held writes
+//! nothing. The operating system releases the lock when its holder exits,
+//! however it exits, so there are no stale locks: a file left by an apply
+//! that was killed only tells the next apply that the last one stopped
+//! before it finished (the next one plans afresh and reads every user again
+//! before writing it). Across machines the lock cannot see the other
+//! runner: there the CI workflow's `concurrency:` group is the guard, and
+//! the per-user compare-and-swap still applies.
 
-use std::fs::{self, OpenOptions};
-use std::io::{self, Write};
+use std::fs::{self, File, OpenOptions, TryLockError};
+use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::{SecondsFormat, Utc};
@@ -24,18 +28,26 @@ pub fn lock_path(audit: &Path) -> PathBuf {
 }
 
 /// Who holds the apply lock, as written in the lock file.
-#[derive(Debug, Serialize, Deserialize)]
-struct Holder {
-    pid: u32,
-    host: String,
-    started: String,
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Holder {
+    pub pid: u32,
+    pub host: String,
+    pub started: String,
 }
 
-/// A held apply lock; released (the file removed) when dropped. A process
-/// that is killed leaves the file behind, to be reported as stale.
+/// A held apply lock; released (the file removed, then unlocked) when
+/// dropped, and by the operating system when the process ends otherwise.
 pub struct ApplyLock {
     path: PathBuf,
+    /// Holds the lock while open.
+    file: File,
+    /// The holder named in the file when it was taken: an apply that ended
+    /// without releasing it (it was killed, or the machine stopped).
+    interrupted: Option<Holder>,
 }
+
+/// How many times the lock is tried when its file is removed under it.
+const ATTEMPTS: usize = 5;
 
 impl ApplyLock {
     /// Takes the lock, or says who holds it and what to do.
@@ -44,69 +56,118 @@ impl ApplyLock {
             fs::create_dir_all(parent)
                 .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }
-        match OpenOptions::new().write(true).create_new(true).open(path) {
-            Ok(mut file) => {
-                let lock = ApplyLock {
-                    path: path.to_path_buf(),
-                };
-                let holder = Holder {
-                    pid: std::process::id(),
-                    host: host(),
-                    started: Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
-                };
-                let mut body = serde_json::to_vec(&holder).unwrap_or_default();
-                body.push(b'\n');
-                file.write_all(&body)
-                    .and_then(|()| file.sync_all())
-                    .map_err(|e| format!("cannot write the lock {}: {e}", path.display()))?;
-                Ok(lock)
+        for _ in 0..ATTEMPTS {
+            let mut file = OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(path)
+                .map_err(|e| format!("cannot create the lock {}: {e}", path.display()))?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(TryLockError::WouldBlock) => return Err(held(path)),
+                Err(TryLockError::Error(e)) => {
+                    return Err(format!("cannot lock {}: {e}", path.display()));
+                }
             }
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(held(path)),
-            Err(e) => Err(format!("cannot create the lock {}: {e}", path.display())),
+            // The holder before may have removed the file between the open
+            // and the lock: then this lock is on a file no one else sees.
+            if !is_at(&file, path) {
+                continue;
+            }
+            let interrupted = read_holder(&mut file);
+            let holder = Holder {
+                pid: std::process::id(),
+                host: host(),
+                started: Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
+            };
+            let mut body = serde_json::to_vec(&holder).unwrap_or_default();
+            body.push(b'\n');
+            file.set_len(0)
+                .and_then(|()| file.rewind())
+                .and_then(|()| file.write_all(&body))
+                .and_then(|()| file.sync_all())
+                .map_err(|e| format!("cannot write the lock {}: {e}", path.display()))?;
+            return Ok(ApplyLock {
+                path: path.to_path_buf(),
+                file,
+                interrupted,
+            });
         }
+        Err(format!(
+            "cannot take the lock {}: it keeps being removed (is another apply starting and ending?); \
+             nothing was written. Plan again",
+            path.display()
+        ))
+    }
+
+    /// The apply that held the lock last and ended without releasing it
+    /// (killed, or the machine stopped), when there was one.
+    pub fn interrupted(&self) -> Option<&Holder> {
+        self.interrupted.as_ref()
+    }
+
+    /// What to say about an apply that ended without releasing the lock.
+    pub fn interrupted_note(&self) -> Option<String> {
+        let h = self.interrupted()?;
+        Some(format!(
+            "the last apply from this checkout (pid {} on {}, started {}) stopped before it finished; \
+             this one planned afresh. Its writes are in the audit log: a `started` record without \
+             an outcome is a write whose result was not seen",
+            h.pid, h.host, h.started
+        ))
     }
 }
 
 impl Drop for ApplyLock {
     fn drop(&mut self) {
+        // Removed while still locked, so an apply that opened the old file
+        // meanwhile sees it is gone and takes a fresh one.
         let _ = fs::remove_file(&self.path);
+        let _ = self.file.unlock();
     }
 }
 
-/// What to say about a lock file someone else created.
+/// The holder a lock file names (`None`: empty or unreadable).
+fn read_holder(file: &mut File) -> Option<Holder> {
+    let mut text = String::new();
+    file.rewind().ok()?;
+    file.read_to_string(&mut text).ok()?;
+    serde_json::from_str(text.trim()).ok()
+}
+
+/// Whether `file` is the file at `path` now.
+#[cfg(unix)]
+fn is_at(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), fs::metadata(path)) {
+        (Ok(open), Ok(named)) => open.dev() == named.dev() && open.ino() == named.ino(),
+        _ => false,
+    }
+}
+
+/// Whether `file` is the file at `path` now: where files have no stable
+/// identity to compare, whether a file is there.
+#[cfg(not(unix))]
+fn is_at(_file: &File, path: &Path) -> bool {
+    path.exists()
+}
+
+/// What to say about a lock another apply holds.
 fn held(path: &Path) -> String {
     let shown = path.display();
-    let holder = fs::read_to_string(path)
-        .ok()
-        .and_then(|text| serde_json::from_str::<Holder>(&text).ok());
+    let holder = File::open(path).ok().and_then(|mut f| read_holder(&mut f));
     let Some(h) = holder else {
         return format!(
-            "another apply holds {shown} (its holder is still being written, or unreadable); \
-             nothing was written. Wait for that apply to finish; if none is running, \
-             remove the lock (rm {shown}) and apply again"
+            "another apply is running from this checkout: it holds {shown} (its holder is still \
+             being written, or unreadable); nothing was written. Wait for it to finish, then plan again"
         );
     };
-    let this_host = h.host == host();
-    if this_host && !alive(h.pid) {
-        return format!(
-            "{shown} was left by an apply that is no longer running (pid {} on {}, started {}): \
-             it was stopped before it finished. Nothing was written. Look in the audit log for \
-             `started` records without an outcome, run plan to see where Alma stands, \
-             then remove the lock (rm {shown}) and apply again",
-            h.pid, h.host, h.started
-        );
-    }
     format!(
         "another apply is running from this checkout: {shown} is held by pid {} on {} since {}; \
-         nothing was written. Wait for it to finish, then plan again{}",
-        h.pid,
-        h.host,
-        h.started,
-        if this_host {
-            ""
-        } else {
-            " (it is another host's: if no apply runs there, remove the lock)"
-        }
+         nothing was written. Wait for it to finish, then plan again",
+        h.pid, h.host, h.started
     )
 }
 
@@ -121,16 +182,6 @@ fn host() -> String {
         .unwrap_or_else(|| "unknown-host".into())
 }
 
-/// Whether a process of this host is running. Where that cannot be told,
-/// it is taken to be running (a lock is never taken over on a guess).
-fn alive(pid: u32) -> bool {
-    if cfg!(target_os = "linux") {
-        Path::new("/proc").join(pid.to_string()).exists()
-    } else {
-        true
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,38 +192,77 @@ mod tests {
         let path = lock_path(&dir.path().join("state/audit.jsonl"));
         assert_eq!(path, dir.path().join("state/apply.lock"));
         let lock = ApplyLock::acquire(&path).unwrap();
+        assert!(lock.interrupted().is_none());
         let holder: Holder = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
         assert_eq!(holder.pid, std::process::id());
         let why = ApplyLock::acquire(&path).err().unwrap();
-        assert!(why.contains("another apply is running"), "{why}");
+        assert!(
+            why.contains("another apply is running")
+                && why.contains(&format!("pid {}", std::process::id())),
+            "{why}"
+        );
         drop(lock);
         assert!(!path.exists());
-        assert!(ApplyLock::acquire(&path).is_ok());
+        let again = ApplyLock::acquire(&path).unwrap();
+        assert!(again.interrupted().is_none());
     }
 
     #[test]
-    fn a_lock_left_by_a_dead_process_is_reported_never_taken() {
+    fn a_lock_file_left_by_a_stopped_apply_is_no_lock_but_is_told() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("apply.lock");
-        let dead = Holder {
+        let left = Holder {
             pid: u32::MAX,
             host: host(),
             started: "2026-11-23T08:00:00Z".into(),
         };
-        fs::write(&path, serde_json::to_string(&dead).unwrap()).unwrap();
-        let why = ApplyLock::acquire(&path).err().unwrap();
-        if cfg!(target_os = "linux") {
-            assert!(
-                why.contains("no longer running") && why.contains("rm "),
-                "{why}"
-            );
-        }
+        fs::write(&path, serde_json::to_string(&left).unwrap()).unwrap();
+        let lock = ApplyLock::acquire(&path).unwrap();
+        assert_eq!(lock.interrupted(), Some(&left));
+        let note = lock.interrupted_note().unwrap();
         assert!(
-            path.exists(),
-            "the stale lock stays until a person removes it"
+            note.contains("stopped before it finished") && note.contains("2026-11-23T08:00:00Z"),
+            "{note}"
         );
+        let holder: Holder = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+        assert_eq!(holder.pid, std::process::id());
+        drop(lock);
+        // An empty or unreadable file is no lock either, and tells nothing.
         fs::write(&path, "").unwrap();
+        assert!(ApplyLock::acquire(&path).unwrap().interrupted().is_none());
+    }
+
+    #[test]
+    fn a_holder_not_yet_written_is_still_a_held_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("apply.lock");
+        let file = File::create(&path).unwrap();
+        file.try_lock().unwrap();
         let why = ApplyLock::acquire(&path).err().unwrap();
-        assert!(why.contains("remove the lock"), "{why}");
+        assert!(
+            why.contains("another apply is running") && why.contains("still being written"),
+            "{why}"
+        );
+        drop(file);
+        assert!(ApplyLock::acquire(&path).is_ok());
+    }
+
+    #[test]
+    fn a_lock_whose_file_was_removed_under_it_is_not_shared() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("apply.lock");
+        let first = ApplyLock::acquire(&path).unwrap();
+        // The first apply ends (file removed, then unlocked) while another
+        // has the old file open: a lock on that file would be no lock.
+        let old = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&path)
+            .unwrap();
+        drop(first);
+        old.try_lock().unwrap();
+        assert!(!is_at(&old, &path));
+        let second = ApplyLock::acquire(&path).unwrap();
+        assert!(is_at(&second.file, &path));
     }
 }

@@ -77,15 +77,15 @@ pub(super) fn liaison_explanations(
 ) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let is_candidate = |h: &str| handles.iter().any(|c| c.eq_ignore_ascii_case(h));
-    if let Some(login) = login {
-        if !is_candidate(&login.liaison) {
-            out.push((
-                login.liaison.clone(),
-                format!(
-                    "is named as liaison in the file, but units.yaml does not list them for {unit}"
-                ),
-            ));
-        }
+    if let Some(login) = login
+        && !is_candidate(&login.liaison)
+    {
+        out.push((
+            login.liaison.clone(),
+            format!(
+                "is named as liaison in the file, but units.yaml does not list them for {unit}"
+            ),
+        ));
     }
     if ctx.base.units.get().is_some() {
         for h in ctx

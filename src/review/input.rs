@@ -8,8 +8,9 @@
 //! head.
 //!
 //! Everything read here is data from the pull request: it is parsed, never
-//! executed, and parsed strictly (the crate's own YAML reader refuses
-//! aliases, tags and duplicate keys before `serde_yaml` sees the text).
+//! executed, and parsed as `validate` parses it ([`crate::model::read`]:
+//! the crate's own YAML reader refuses aliases, tags and duplicate keys,
+//! and its tree is the only thing converted to types).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
@@ -20,8 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Error;
 use crate::model::login::RawLogin;
-use crate::model::{Catalog, Institution, Profile, Units};
-use crate::yaml::{self, Problem};
+use crate::model::{Catalog, Institution, Profile, Units, read};
 
 /// How a file changed in the pull request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -303,28 +303,11 @@ fn is_plain_name(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
-/// Parses YAML strictly: the crate's reader first (no aliases, tags,
-/// duplicate keys or second documents), then the typed shape.
+/// Reads a file of the pull request as `T`, as every command reads access
+/// files ([`crate::model::read`]: the strict reader, then the one
+/// conversion to types), with the reason in words when it cannot.
 pub fn parse_strict<T: DeserializeOwned>(text: &str) -> Result<T, String> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let doc = yaml::parse(text);
-    if let Some(problem) = doc.problems.first() {
-        let line = problem.span().start.line;
-        let what = match problem {
-            Problem::Syntax { message, .. } => format!("invalid YAML: {message}"),
-            Problem::DuplicateKey { key, .. } => format!("the key `{key}` appears twice"),
-            Problem::Alias { .. } => "an alias (`*name`)".to_string(),
-            Problem::Tag { tag, .. } => format!("the tag `{tag}`"),
-            Problem::ComplexKey { .. } => "a key that is not a plain string".to_string(),
-            Problem::MultipleDocuments { .. } => "a second YAML document".to_string(),
-            Problem::TooDeep { .. } => "nesting too deep".to_string(),
-        };
-        return Err(format!("line {line}: {what}"));
-    }
-    if doc.root.is_none() {
-        return Err("the file is empty".to_string());
-    }
-    serde_yaml::from_str(text).map_err(|e| e.to_string())
+    read::read(text).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -338,6 +321,17 @@ mod tests {
         assert!(err.contains("appears twice"), "{err}");
         assert!(parse_strict::<serde_json::Value>("").is_err());
         assert!(parse_strict::<serde_json::Value>("a: 1\n").is_ok());
+    }
+
+    #[test]
+    fn a_login_reads_as_validate_reads_it() {
+        // The schema wants the id quoted; unquoted it is a number, here too.
+        let rest = "name: Ada\nunit: main\nmanager: bsmith\nliaison: alee\n";
+        let unquoted = format!("primary_id: 80012345\n{rest}");
+        assert!(parse_strict::<RawLogin>(&unquoted).is_err());
+        let quoted = format!("primary_id: \"80012345\"\n{rest}profile: circ-student\n");
+        let login = parse_strict::<RawLogin>(&quoted).unwrap();
+        assert_eq!(login.profile.as_deref(), Some("circ-student"));
     }
 
     #[test]

@@ -22,6 +22,7 @@ use std::time::Duration;
 
 use reqwest::Method;
 use reqwest::header::HeaderValue;
+use secrecy::zeroize::Zeroize;
 use tokio::sync::{OnceCell, Semaphore};
 use tokio::time::Instant;
 
@@ -33,6 +34,7 @@ use crate::alma::{
     AlmaRead, AlmaWrite, ApiUsage, CodeRow, Desk, General, Library, MAX_PAGE, UserPage, encode_id,
     wire,
 };
+use crate::retry::Backoff;
 
 /// The response header that carries the calls left today.
 const REMAINING_HEADER: &str = "x-exl-api-remaining";
@@ -61,8 +63,8 @@ struct Inner {
     pace: Mutex<Pace>,
     permits: Semaphore,
     max_retries: u32,
-    retry_base: Duration,
-    retry_max: Duration,
+    /// The pause before a retry (`Retry-After` when Alma gives one).
+    backoff: Backoff,
     expected_environment: Option<String>,
     calls: AtomicU64,
     remaining: AtomicU64,
@@ -102,8 +104,11 @@ impl AlmaClient {
         if config.api_key.is_empty() {
             return Err(config_error("no API key"));
         }
-        let mut auth = HeaderValue::from_str(&format!("apikey {}", config.api_key.expose()))
-            .map_err(|_| config_error("the API key has characters a header cannot carry"))?;
+        let mut value = format!("apikey {}", config.api_key.expose());
+        let auth = HeaderValue::from_str(&value);
+        value.zeroize();
+        let mut auth =
+            auth.map_err(|_| config_error("the API key has characters a header cannot carry"))?;
         auth.set_sensitive(true);
         // reqwest is built without a default crypto provider: install ring once.
         let _ = rustls::crypto::ring::default_provider().install_default();
@@ -126,8 +131,7 @@ impl AlmaClient {
                 pace: Mutex::new(Pace::new(config.requests_per_second, Instant::now())),
                 permits: Semaphore::new(config.max_concurrency.max(1)),
                 max_retries: config.max_retries,
-                retry_base: config.retry_base_delay,
-                retry_max: config.retry_max_delay,
+                backoff: Backoff::new(config.retry_base_delay, config.retry_max_delay),
                 expected_environment: config.expected_environment,
                 key: config.api_key,
                 calls: AtomicU64::new(0),

@@ -1,8 +1,9 @@
 //! The client's transport: one request with its retries. Each attempt waits
 //! for a concurrency permit and a rate-limiter slot; 429 and
 //! `PER_SECOND_THRESHOLD` pause every task of the client, 5xx and transport
-//! failures back off with full jitter, `DAILY_THRESHOLD` stops the client
-//! for good. Every answer the gateway gave (admitted or throttled) goes to
+//! failures back off with full jitter ([`crate::retry::Backoff`], or the
+//! server's `Retry-After`), `DAILY_THRESHOLD` stops the client for good.
+//! Every answer the gateway gave (admitted or throttled) goes to
 //! the rate controller, whose changes of rate are applied to the limiter at
 //! once. Logs carry the method, path, status, latency and remaining
 //! budget; error texts from the server are redacted of the key.
@@ -77,7 +78,7 @@ impl AlmaClient {
                             attempts: attempt,
                         });
                     }
-                    tokio::time::sleep(self.backoff(attempt, None)).await;
+                    tokio::time::sleep(inner.backoff.delay(attempt)).await;
                     continue;
                 }
             };
@@ -112,7 +113,7 @@ impl AlmaClient {
                         AlmaError::Server { status, errors }
                     });
                 }
-                let pause = self.backoff(attempt, retry_after);
+                let pause = inner.backoff.after(attempt, retry_after);
                 tracing::warn!(%method, path, status, attempt, pause_ms = pause.as_millis() as u64, "retrying");
                 if throttled {
                     inner.limiter.pause(pause);
@@ -192,19 +193,6 @@ impl AlmaClient {
             remaining,
             body,
         })
-    }
-
-    /// The pause before the retry that follows attempt `attempt` (1-based):
-    /// `Retry-After` when the server gave one, otherwise full jitter.
-    fn backoff(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
-        let inner = &*self.inner;
-        if let Some(after) = retry_after {
-            return after.min(inner.retry_max);
-        }
-        let exp = inner
-            .retry_base
-            .saturating_mul(1u32 << (attempt - 1).min(16));
-        exp.min(inner.retry_max).mul_f64(fastrand::f64())
     }
 }
 

@@ -1,8 +1,11 @@
 //! Alma's error bodies: the JSON `errorList` (one error or many,
 //! `errorsExist` as a boolean or a string) and the gateway's XML
-//! `web_service_result`, read with plain string scanning and written for
-//! the emulator.
+//! `web_service_result`, read with `quick-xml` (tolerant of a namespace
+//! prefix, CDATA and a body cut short) and written for the emulator.
 
+use quick_xml::Reader;
+use quick_xml::escape::{partial_escape, resolve_predefined_entity};
+use quick_xml::events::Event;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -94,54 +97,123 @@ pub fn parse_errors(body: &[u8]) -> Option<(Vec<AlmaErrorDetail>, BodyFormat)> {
     None
 }
 
-/// Scans an XML `web_service_result` for its `<error>` elements. Plain
-/// string scanning: the gateway's XML is flat and small.
-fn parse_errors_xml(xml: &str) -> Vec<AlmaErrorDetail> {
-    let mut details = Vec::new();
-    let mut rest = xml;
-    while let Some(start) = rest.find("<error>") {
-        let after = &rest[start + "<error>".len()..];
-        let end = after.find("</error>").unwrap_or(after.len());
-        let element = &after[..end];
-        if let Some(code) = xml_text(element, "errorCode") {
-            details.push(AlmaErrorDetail {
-                code,
-                message: xml_text(element, "errorMessage").unwrap_or_default(),
-                tracking_id: xml_text(element, "trackingId"),
-            });
-        }
-        rest = &after[end..];
-    }
-    details
+/// The fields of one `<error>` of an XML body.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Code,
+    Message,
+    TrackingId,
 }
 
-/// The unescaped text of the first `<tag>...</tag>` in `xml`.
-fn xml_text(xml: &str, tag: &str) -> Option<String> {
-    let open = format!("<{tag}>");
-    let close = format!("</{tag}>");
-    let start = xml.find(&open)? + open.len();
-    let len = xml[start..].find(&close)?;
-    let raw = xml[start..start + len].trim();
-    let raw = raw
-        .strip_prefix("<![CDATA[")
-        .and_then(|s| s.strip_suffix("]]>"))
-        .unwrap_or(raw);
-    Some(
-        raw.replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&quot;", "\"")
-            .replace("&apos;", "'")
-            .replace("&amp;", "&"),
-    )
+impl Field {
+    fn of(name: &[u8]) -> Option<Field> {
+        match name {
+            b"errorCode" => Some(Field::Code),
+            b"errorMessage" => Some(Field::Message),
+            b"trackingId" => Some(Field::TrackingId),
+            _ => None,
+        }
+    }
+}
+
+/// One `<error>` as read so far: each field's text, the first one wins.
+#[derive(Default)]
+struct Pending {
+    code: Option<String>,
+    message: Option<String>,
+    tracking_id: Option<String>,
+}
+
+impl Pending {
+    fn set(&mut self, field: Field, text: &str) {
+        let slot = match field {
+            Field::Code => &mut self.code,
+            Field::Message => &mut self.message,
+            Field::TrackingId => &mut self.tracking_id,
+        };
+        slot.get_or_insert_with(|| text.trim().to_owned());
+    }
+
+    /// The error, when it has a code.
+    fn detail(self) -> Option<AlmaErrorDetail> {
+        Some(AlmaErrorDetail {
+            code: self.code?,
+            message: self.message.unwrap_or_default(),
+            tracking_id: self.tracking_id,
+        })
+    }
+}
+
+/// Reads the `<error>` elements of an XML `web_service_result` (by local
+/// name, whatever the namespace). An error without `<errorCode>` is left
+/// out; a body that stops being XML part-way keeps what came before.
+fn parse_errors_xml(xml: &str) -> Vec<AlmaErrorDetail> {
+    let mut reader = Reader::from_str(xml);
+    let mut details = Vec::new();
+    let mut error: Option<Pending> = None;
+    // The field of the current error whose text is being read.
+    let mut field: Option<(Field, String)> = None;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => match e.local_name().as_ref() {
+                b"error" => error = Some(Pending::default()),
+                name => {
+                    if let Some(f) = Field::of(name).filter(|_| error.is_some()) {
+                        field = Some((f, String::new()));
+                    }
+                }
+            },
+            Ok(Event::End(e)) => match e.local_name().as_ref() {
+                b"error" => {
+                    details.extend(error.take().and_then(Pending::detail));
+                    field = None;
+                }
+                name => {
+                    if let Some((f, text)) =
+                        field.take_if(|(open, _)| Field::of(name) == Some(*open))
+                        && let Some(pending) = error.as_mut()
+                    {
+                        pending.set(f, &text);
+                    }
+                }
+            },
+            Ok(Event::Text(t)) => {
+                if let Some((_, text)) = field.as_mut() {
+                    text.push_str(&t.decode().unwrap_or_default());
+                }
+            }
+            Ok(Event::CData(c)) => {
+                if let Some((_, text)) = field.as_mut() {
+                    text.push_str(&c.decode().unwrap_or_default());
+                }
+            }
+            Ok(Event::GeneralRef(r)) => {
+                if let Some((_, text)) = field.as_mut() {
+                    let name = r.decode().unwrap_or_default();
+                    match (r.resolve_char_ref(), resolve_predefined_entity(&name)) {
+                        (Ok(Some(c)), _) => text.push(c),
+                        (_, Some(resolved)) => text.push_str(resolved),
+                        _ => {
+                            text.push('&');
+                            text.push_str(&name);
+                            text.push(';');
+                        }
+                    }
+                }
+            }
+            Ok(Event::Eof) | Err(_) => {
+                // A body cut short: an error whose code was read still counts.
+                details.extend(error.take().and_then(Pending::detail));
+                return details;
+            }
+            Ok(_) => {}
+        }
+    }
 }
 
 /// The XML error body the Alma gateway sends.
 pub fn error_xml(details: &[AlmaErrorDetail]) -> String {
-    fn escape(s: &str) -> String {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    }
+    let escape = |s: &str| partial_escape(s).into_owned();
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
          <web_service_result xmlns=\"http://com/exlibris/urm/general/xmlbeans\">\
@@ -208,6 +280,18 @@ mod tests {
         }];
         let (parsed, _) = parse_errors(error_xml(&details).as_bytes()).unwrap();
         assert_eq!(parsed, details);
+    }
+
+    #[test]
+    fn xml_with_prefixes_cdata_character_references_and_a_cut() {
+        let body = br#"<ns2:web_service_result xmlns:ns2="x"><ns2:errorList><ns2:error><ns2:errorCode> 401861 </ns2:errorCode><ns2:errorMessage><![CDATA[a < b]]> &#38; &quot;c&quot;</ns2:errorMessage></ns2:error><ns2:error><ns2:errorMessage>no code</ns2:errorMessage></ns2:error><ns2:error><ns2:errorCode>CUT</ns2:errorCode><ns2:errorMes"#;
+        let (details, format) = parse_errors(body).unwrap();
+        assert_eq!(format, BodyFormat::Xml);
+        let codes: Vec<&str> = details.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(codes, ["401861", "CUT"]);
+        assert_eq!(details[0].message, "a < b & \"c\"");
+        assert_eq!(details[0].tracking_id, None);
+        assert_eq!(details[1].message, "");
     }
 
     #[test]

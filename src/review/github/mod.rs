@@ -1,12 +1,14 @@
 //! A small GitHub REST client for the review check: the pull request and
 //! what the rules need of it (read in `pull`), and file contents at a
 //! commit ([`GithubSource`]). This module holds the client, the GETs with
-//! their retries and paging (`per_page=100`), and the token; `wire` holds
-//! GitHub's shapes. A 404 on contents means the file is absent at that
-//! commit. The base URL is configurable for GitHub Enterprise Server
-//! (`https://HOST/api/v3`).
+//! their retries (server errors, throttling and dropped connections, twice,
+//! paced by [`crate::retry::Backoff`]) and paging (`per_page=100`), and the
+//! token; `wire` holds GitHub's shapes. A 404 on contents means the file is
+//! absent at that commit. The base URL is configurable for GitHub
+//! Enterprise Server (`https://HOST/api/v3`).
 //!
-//! The token is held in a [`Token`], which prints as `Token(***)`; the
+//! The token is held in a [`Token`] (a `secrecy` secret, wiped when
+//! dropped), which prints as `Token(***)`; the
 //! header carrying it is marked sensitive, and any text that came back from
 //! the server is stripped of it before it is shown. Files are fetched as
 //! data and parsed, never run, so checking a fork's pull request with a
@@ -16,8 +18,11 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT};
+use secrecy::zeroize::Zeroize;
+use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 
+use crate::retry::Backoff;
 use crate::review::Error;
 use crate::review::input::Source;
 use wire::{WireContent, WireError, decode_base64, encode_path};
@@ -33,14 +38,20 @@ const PER_PAGE: usize = 100;
 /// GitHub lists at most 3000 files of a pull request (30 pages).
 const MAX_PAGES: usize = 100;
 const RETRIES: u32 = 2;
+/// The pause before a retry: up to 1 s, then up to 2 s.
+const BACKOFF: Backoff = Backoff::new(Duration::from_secs(1), Duration::from_secs(10));
 
-/// A GitHub token. Its value never appears in Debug or Display output.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Token(String);
+/// A GitHub token. Its value never appears in Debug or Display output and
+/// is wiped from memory when dropped (`secrecy`).
+#[derive(Clone)]
+pub struct Token(SecretString);
 
 impl Token {
     pub fn new(token: impl Into<String>) -> Self {
-        Token(token.into().trim().to_string())
+        let mut token: String = token.into();
+        let secret = SecretString::from(token.trim());
+        token.zeroize();
+        Token(secret)
     }
 
     /// `GITHUB_TOKEN` from the environment, when set and not empty.
@@ -48,18 +59,31 @@ impl Token {
         std::env::var("GITHUB_TOKEN")
             .ok()
             .map(Token::new)
-            .filter(|t| !t.0.is_empty())
+            .filter(|t| !t.expose().is_empty())
+    }
+
+    fn expose(&self) -> &str {
+        self.0.expose_secret()
     }
 
     /// Replaces the token in text that came from elsewhere.
     fn redact(&self, text: &str) -> String {
-        if self.0.is_empty() {
+        let token = self.expose();
+        if token.is_empty() {
             text.to_string()
         } else {
-            text.replace(&self.0, "***")
+            text.replace(token, "***")
         }
     }
 }
+
+impl PartialEq for Token {
+    fn eq(&self, other: &Self) -> bool {
+        self.expose() == other.expose()
+    }
+}
+
+impl Eq for Token {}
 
 impl std::fmt::Debug for Token {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -142,7 +166,10 @@ impl GithubClient {
             HeaderValue::from_static(concat!("alma-access/", env!("CARGO_PKG_VERSION"))),
         );
         if let Some(token) = &token {
-            let mut auth = HeaderValue::from_str(&format!("Bearer {}", token.0)).map_err(|_| {
+            let mut value = format!("Bearer {}", token.expose());
+            let auth = HeaderValue::from_str(&value);
+            value.zeroize();
+            let mut auth = auth.map_err(|_| {
                 Error::Usage("GITHUB_TOKEN has characters a header cannot carry".into())
             })?;
             auth.set_sensitive(true);
@@ -212,7 +239,7 @@ impl GithubClient {
                 Ok(r) => r,
                 Err(e) if !last => {
                     tracing::warn!(path, attempt, error = %e.without_url(), "GitHub request failed; retrying");
-                    tokio::time::sleep(pause(attempt)).await;
+                    tokio::time::sleep(BACKOFF.delay(attempt)).await;
                     continue;
                 }
                 Err(e) => {
@@ -244,7 +271,7 @@ impl GithubClient {
                 return Ok(None);
             }
             if (throttled || status.is_server_error()) && !last {
-                tokio::time::sleep(pause(attempt)).await;
+                tokio::time::sleep(BACKOFF.delay(attempt)).await;
                 continue;
             }
             let message = serde_json::from_slice::<WireError>(&body)
@@ -263,10 +290,6 @@ impl GithubClient {
             None => text.to_string(),
         }
     }
-}
-
-fn pause(attempt: u32) -> Duration {
-    Duration::from_millis(500 * u64::from(attempt))
 }
 
 /// File contents of one repository through the API.
