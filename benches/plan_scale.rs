@@ -1,8 +1,9 @@
 //! Plan and apply at scale against the emulator over HTTP: a synthetic
-//! institution of N logins (cloned from the sample) with a seeded Alma.
+//! institution of N logins cloned from the sample, with the sample's Alma
+//! cloned for them (`synth::with_alma`: the sample's drift once).
 //! Reports the Alma reads of an incremental plan for a one-file change
 //! (the minimum is one per environment), the wall time of a full scan
-//! against N / rate, and the wall time of applying the k changes the seed's
+//! against N / rate, and the wall time of applying the k changes the
 //! drift calls for, against the calls apply makes per user.
 //!
 //! The institution's Alma also holds `--patrons K` patrons per login
@@ -38,7 +39,11 @@ fn main() {
     let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("access");
-    let ids = alma_access::synth::institution(&sample, dir.path(), n).expect("generate");
+    let production = emulator::seed::sample("production").expect("the sample's Alma");
+    let sandbox_alma = emulator::seed::sample("sandbox").expect("the sample's Alma");
+    let synthetic =
+        alma_access::synth::with_alma(&sample, dir.path(), n, &production).expect("generate");
+    let ids = &synthetic.ids;
     let (_, outcome) = alma_access::validate::validate_dir(dir.path(), today);
     let repo = outcome.repo.expect("the synthetic institution validates");
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -48,9 +53,8 @@ fn main() {
         .unwrap();
     runtime.block_on(async {
         let env = "production".to_string();
-        let mut state = emulator::seed::from_repo(&repo, &env, today);
+        let mut state = emulator::seed::from_description(&synthetic.alma(&production, patrons), today);
         state.limits = Limits { per_second: rate.ceil() as u32, daily: 10_000_000 };
-        add_patrons(&mut state, patrons * n);
         let server = emulator::serve(Emulator::new(state), "127.0.0.1:0").await.unwrap();
         let mut config = ClientConfig::new(server.base_url(), ApiKey::new(emulator::seed::READ_WRITE_KEY));
         config.requests_per_second = rate;
@@ -76,7 +80,7 @@ fn main() {
         );
 
         // A one-file change, planned in both environments (a second emulator serves the sandbox).
-        let sandbox_state = emulator::seed::from_repo(&repo, "sandbox", today);
+        let sandbox_state = emulator::seed::from_description(&synthetic.alma(&sandbox_alma, 0), today);
         let sandbox = emulator::serve(Emulator::new(sandbox_state), "127.0.0.1:0").await.unwrap();
         let sandbox_client = AlmaClient::new(ClientConfig::new(sandbox.base_url(), ApiKey::new(emulator::seed::READ_ONLY_KEY))).unwrap();
         let mut both = alma.clone();
@@ -135,24 +139,6 @@ fn main() {
         println!("  plan after apply: {} changed", plan.changed().count());
         let _ = server.shutdown().await;
     });
-}
-
-/// Adds `count` patrons (record type PUBLIC, the Patron role only).
-fn add_patrons(state: &mut emulator::State, count: usize) {
-    let patron = state
-        .users
-        .iter()
-        .find(|u| u.record_type() == Some("PUBLIC"))
-        .cloned()
-        .expect("the seed has patrons");
-    for i in 0..count {
-        let mut user = patron.clone();
-        user.primary_id = format!("P{i:09}");
-        user.rest
-            .insert("full_name".into(), serde_json::json!(format!("Patron {i}")));
-        user.rest.remove("user_identifier");
-        state.users.push(user);
-    }
 }
 
 /// How many users Alma holds, from its first page.

@@ -1,17 +1,24 @@
-//! The seed of the built-in default target (`emulator::seed::from_repo`) on
-//! the sample institution: deterministic, a valid state file, every login of
-//! the environment present but the two waiting for an account, a few
-//! patrons, every role acceptable to the emulator's own PUT, most users
-//! already matching the repository and each kind of drift present.
+//! The emulator's seeds. The sample institution's committed descriptions
+//! (`emulator::seed::sample`) load, give the same state every time, carry
+//! the keys and limits, and, checked here against the sample's login files
+//! (the emulator itself never reads them): every login of the environment
+//! present but the two waiting for an account, a few patrons, every role
+//! acceptable to the emulator's own PUT, most users already matching the
+//! repository, each kind of drift present and said in the user's `drift:`,
+//! and staff logins a sweep can judge. The fallback of the built-in target
+//! for any other repository: every login's user with Patron only, and
+//! logging in.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use alma_access::alma::wire::StaffLogin;
 use alma_access::alma::{AlmaRead, AlmaWrite, Role, RoleStatus, normalize, wire};
-use alma_access::emulator::{Emulator, State, seed};
+use alma_access::emulator::{Access, Description, Emulator, StaffLoginRecord, State, seed};
+use alma_access::lifecycle::{inactivity, last_logins};
 use alma_access::model::{AccessRepo, LoginType};
-use alma_access::reconcile::{self, Desired, Scope, UserStatus, desired};
-use chrono::NaiveDate;
+use alma_access::reconcile::{self, ChangeKind, Desired, Scope, UserStatus, desired};
+use chrono::{Days, NaiveDate};
 
 const ENVIRONMENTS: [&str; 2] = ["production", "sandbox"];
 
@@ -19,10 +26,26 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
 }
 
+fn load(root: &Path) -> AccessRepo {
+    let (_, outcome) = alma_access::validate::validate_dir(root, today());
+    outcome.repo.expect("the repository validates")
+}
+
 fn sample() -> AccessRepo {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("access");
-    let (_, outcome) = alma_access::validate::validate_dir(&root, today());
-    outcome.repo.expect("the sample institution validates")
+    load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("access"))
+}
+
+fn minimal() -> AccessRepo {
+    load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal"))
+}
+
+fn description(env: &str) -> Description {
+    seed::sample(env).expect("the sample describes the environment")
+}
+
+/// The sample's Alma for `env` on the description's day.
+fn seeded(env: &str) -> State {
+    seed::from_description(&description(env), today())
 }
 
 fn record_type(user: &wire::User) -> &str {
@@ -81,42 +104,35 @@ fn drift_kinds(held: &[Role], d: &Desired) -> BTreeSet<&'static str> {
 }
 
 #[test]
-fn the_seed_is_deterministic() {
-    let repo = sample();
+fn the_sample_descriptions_load_with_keys_and_limits() {
     for env in ENVIRONMENTS {
-        let a = seed::from_repo(&repo, env, today());
-        let b = seed::from_repo(&sample(), env, today());
-        assert_eq!(a, b, "{env}");
+        let d = description(env);
+        assert_eq!(d.institution, seed::SAMPLE_INSTITUTION);
+        assert_eq!(d.day, today(), "{env}");
+        let a = seed::from_description(&d, today());
+        let b = seed::from_description(&description(env), today());
+        assert_eq!(a, b, "{env}: deterministic");
         assert_eq!(
             serde_json::to_string_pretty(&a).unwrap(),
             serde_json::to_string_pretty(&b).unwrap(),
             "{env}"
         );
+        a.check().unwrap();
+        assert_eq!(a.limits, seed::LIMITS);
+        assert_eq!(a.access(seed::READ_ONLY_KEY), Some(Access::Read));
+        assert_eq!(a.access(seed::READ_WRITE_KEY), Some(Access::ReadWrite));
+        assert_eq!(a.access("guessed-key"), None);
     }
-    let production = seed::from_repo(&repo, "production", today());
-    let sandbox = seed::from_repo(&repo, "sandbox", today());
-    assert_eq!(production.environment_type, "PRODUCTION");
-    assert_eq!(sandbox.environment_type, "SANDBOX");
-    assert_eq!(production.institution_code, "01NFU_INST");
-    assert_eq!(production.limits.per_second, 25);
-    assert!(production.limits.daily >= 10_000);
-    assert_eq!(
-        production.access(seed::READ_ONLY_KEY),
-        Some(alma_access::emulator::Access::Read)
-    );
-    assert_eq!(
-        production.access(seed::READ_WRITE_KEY),
-        Some(alma_access::emulator::Access::ReadWrite)
-    );
+    assert_eq!(seeded("production").environment_type, "PRODUCTION");
+    assert_eq!(seeded("sandbox").environment_type, "SANDBOX");
+    assert!(seed::sample("staging").is_none());
 }
 
 #[test]
 fn the_seed_round_trips_through_a_state_file() {
-    let repo = sample();
     let dir = tempfile::tempdir().unwrap();
     for env in ENVIRONMENTS {
-        let state = seed::from_repo(&repo, env, today());
-        state.check().unwrap();
+        let state = seeded(env);
         let path = dir.path().join(format!("{env}.json"));
         state.save(&path).unwrap();
         assert_eq!(State::load(&path).unwrap(), state, "{env}");
@@ -124,40 +140,56 @@ fn the_seed_round_trips_through_a_state_file() {
 }
 
 #[test]
+fn seeded_on_a_later_day_only_the_staff_logins_move() {
+    let d = description("production");
+    let then = seed::from_description(&d, today());
+    let later = seed::from_description(&d, today() + Days::new(45));
+    assert_eq!(later.users, then.users);
+    assert_eq!(later.staff_logins.len(), then.staff_logins.len());
+    for (a, b) in then.staff_logins.iter().zip(&later.staff_logins) {
+        assert_eq!(b.login_date, a.login_date + chrono::Duration::days(45));
+        assert_eq!((&a.primary_id, a.successful), (&b.primary_id, b.successful));
+    }
+    assert!(
+        later
+            .staff_logins
+            .iter()
+            .all(|r| r.login_date.date() < today() + Days::new(45))
+    );
+}
+
+#[test]
 fn libraries_and_role_types_cover_the_repository() {
     let repo = sample();
-    let state = seed::from_repo(&repo, "production", today());
-    let codes: BTreeSet<&str> = state.libraries.iter().map(|l| l.code.as_str()).collect();
-    for unit in repo.units.0.values() {
-        assert!(codes.contains(unit.alma_library.as_str()));
-        let library = state.library(&unit.alma_library).unwrap();
-        for desk in &unit.circulation_desks {
-            assert!(
-                library.circulation_desks.iter().any(|d| &d.code == desk),
-                "{desk}"
-            );
+    for env in ENVIRONMENTS {
+        let state = seeded(env);
+        let codes: BTreeSet<&str> = state.libraries.iter().map(|l| l.code.as_str()).collect();
+        for unit in repo.units.0.values() {
+            let library = state.library(&unit.alma_library).unwrap();
+            for desk in &unit.circulation_desks {
+                assert!(
+                    library.circulation_desks.iter().any(|d| &d.code == desk),
+                    "{desk}"
+                );
+            }
+            for su in unit.departments.iter().chain(&unit.work_order_departments) {
+                assert!(library.service_units.iter().any(|d| &d.code == su), "{su}");
+            }
+            for owner in &unit.po_line_owners {
+                assert!(codes.contains(owner.as_str()), "{owner}");
+            }
         }
-        for su in unit.departments.iter().chain(&unit.work_order_departments) {
-            assert!(library.service_units.iter().any(|d| &d.code == su), "{su}");
+        assert_eq!(
+            state.library("NFU_MAIN").unwrap().name,
+            "Northfield Main Library"
+        );
+        let table = state
+            .code_table(alma_access::alma::ROLE_TYPE_TABLE)
+            .unwrap();
+        assert!(table.len() >= 48);
+        for grant in repo.catalog.login_types.custom.grants.iter() {
+            assert!(table.iter().any(|r| r.code == grant.alma_role));
         }
-        for owner in &unit.po_line_owners {
-            assert!(codes.contains(owner.as_str()), "{owner}");
-        }
-    }
-    assert_eq!(
-        state.library("NFU_TS").unwrap().name,
-        "Technical Services and Acquisitions"
-    );
-    assert_eq!(
-        state.library("NFU_MAIN").unwrap().name,
-        "Northfield Main Library"
-    );
-    let table = state
-        .code_table(alma_access::alma::ROLE_TYPE_TABLE)
-        .unwrap();
-    assert!(table.len() >= 48);
-    for grant in repo.catalog.login_types.custom.grants.iter() {
-        assert!(table.iter().any(|r| r.code == grant.alma_role));
     }
 }
 
@@ -165,7 +197,7 @@ fn libraries_and_role_types_cover_the_repository() {
 fn every_login_is_present_but_two_waiting_ones() {
     let repo = sample();
     for env in ENVIRONMENTS {
-        let state = seed::from_repo(&repo, env, today());
+        let state = seeded(env);
         let logins: Vec<_> = repo
             .logins
             .iter()
@@ -188,7 +220,7 @@ fn every_login_is_present_but_two_waiting_ones() {
             );
         }
         // Beside the logins, a few staff users no login file names (R11):
-        // a former cataloguer, a desk role granted by hand, the protected users.
+        // a former staff member, desk roles granted by hand, the protected users.
         let (staff, unmanaged): (Vec<_>, Vec<_>) = state
             .users
             .iter()
@@ -200,7 +232,7 @@ fn every_login_is_present_but_two_waiting_ones() {
         assert!(unmanaged.iter().all(|u| {
             u.user_role.as_ref().is_some_and(|r| {
                 r.iter()
-                    .any(|r| r.code("role_type").as_deref() != Some("200"))
+                    .any(|r| r.code("role_type").as_deref() != Some(seed::PATRON))
             })
         }));
         for user in staff {
@@ -241,7 +273,7 @@ fn every_login_is_present_but_two_waiting_ones() {
 #[test]
 fn patrons_have_no_login_and_only_the_patron_role() {
     let repo = sample();
-    let state = seed::from_repo(&repo, "production", today());
+    let state = seeded("production");
     let patrons: Vec<_> = state
         .users
         .iter()
@@ -266,9 +298,8 @@ fn patrons_have_no_login_and_only_the_patron_role() {
 
 #[tokio::test]
 async fn every_seeded_user_passes_the_emulators_own_put() {
-    let repo = sample();
     for env in ENVIRONMENTS {
-        let state = seed::from_repo(&repo, env, today());
+        let state = seeded(env);
         let emulator = Emulator::new(state.clone());
         for user in &state.users {
             let stored = emulator
@@ -286,28 +317,41 @@ async fn every_seeded_user_passes_the_emulators_own_put() {
 }
 
 #[test]
-fn most_users_match_and_each_drift_kind_appears() {
+fn most_users_match_and_each_drift_kind_appears_where_the_description_says() {
     let repo = sample();
     for env in ENVIRONMENTS {
-        let state = seed::from_repo(&repo, env, today());
+        let d = description(env);
+        let state = seed::from_description(&d, today());
         let desired: BTreeMap<String, Desired> = desired::for_environment(&repo, env, today());
         let mut matching = 0;
         let mut drifted: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
         let mut seeded = 0;
-        for (key, d) in &desired {
+        for (key, want) in &desired {
             let Some(i) = state.user_index(key) else {
                 continue;
             };
             seeded += 1;
             let held = managed(&state.users[i]);
-            if normalize(held.clone()) == wanted(d) {
+            if normalize(held.clone()) == wanted(want) {
                 matching += 1;
             }
-            for kind in drift_kinds(&held, d) {
-                drifted.entry(kind).or_default().push(d.primary_id.clone());
+            let kinds = drift_kinds(&held, want);
+            let said = d.user(key).and_then(|u| u.drift.as_deref());
+            match (kinds.first(), said) {
+                (None, None) => {}
+                (Some(kind), Some(said)) => {
+                    assert_eq!(kinds.len(), 1, "{env} {key}: one kind each: {kinds:?}");
+                    assert_eq!(said[..1], kind[..1], "{env} {key}: {said}");
+                }
+                _ => panic!("{env} {key}: drift {kinds:?}, the description says {said:?}"),
+            }
+            for kind in kinds {
+                drifted
+                    .entry(kind)
+                    .or_default()
+                    .push(want.primary_id.clone());
             }
         }
-        println!("{env}: {matching} of {seeded} users match; drift: {drifted:#?}");
         assert!(
             matching * 3 >= seeded * 2,
             "{env}: only {matching} of {seeded} match"
@@ -342,20 +386,9 @@ fn most_users_match_and_each_drift_kind_appears() {
     }
 }
 
-#[tokio::test]
-async fn a_first_plan_over_the_seed_shows_the_drift_and_no_safety_stop() {
-    let repo = sample();
-    let emulators: BTreeMap<String, Emulator> = ENVIRONMENTS
-        .iter()
-        .map(|env| {
-            (
-                env.to_string(),
-                Emulator::new(seed::from_repo(&repo, env, today())),
-            )
-        })
-        .collect();
-    let request = reconcile::Request {
-        repo: &repo,
+fn request(repo: &AccessRepo) -> reconcile::Request<'_> {
+    reconcile::Request {
+        repo,
         today: today(),
         environments: ENVIRONMENTS.iter().map(|e| e.to_string()).collect(),
         scope: Scope::Full,
@@ -366,8 +399,17 @@ async fn a_first_plan_over_the_seed_shows_the_drift_and_no_safety_stop() {
         reviewed: Default::default(),
         progress: Default::default(),
         notices: Vec::new(),
-    };
-    let plan = reconcile::plan(&emulators, &request).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_first_plan_over_the_sample_shows_the_drift_and_no_safety_stop() {
+    let repo = sample();
+    let emulators: BTreeMap<String, Emulator> = ENVIRONMENTS
+        .iter()
+        .map(|env| (env.to_string(), Emulator::new(seeded(env))))
+        .collect();
+    let plan = reconcile::plan(&emulators, &request(&repo)).await.unwrap();
     assert!(plan.errors.is_empty(), "{:?}", plan.errors);
     assert!(plan.safety.is_empty(), "{:?}", plan.safety);
     for env in ENVIRONMENTS {
@@ -389,4 +431,153 @@ async fn a_first_plan_over_the_seed_shows_the_drift_and_no_safety_stop() {
             "{env}: {unchanged} unchanged, {changed} changed"
         );
     }
+}
+
+/// The users with a login (`successful`) or a failed attempt in the 90 days.
+fn within(records: &[StaffLoginRecord], successful: bool) -> BTreeSet<String> {
+    let from = today() - Days::new(90);
+    records
+        .iter()
+        .filter(|r| r.login_date.date() >= from && r.successful == successful)
+        .map(|r| r.primary_id.clone())
+        .collect()
+}
+
+#[test]
+fn most_staff_log_in_and_a_sweep_proposes_those_who_do_not() {
+    let repo = sample();
+    let records = seeded("production").staff_logins;
+    assert!(records.iter().all(|r| r.login_date.date() < today()));
+    assert!(records.is_sorted_by_key(|r| r.login_date));
+    assert!(
+        records.len() > 500 && records.len() < 5_000,
+        "{}",
+        records.len()
+    );
+    let logged_in = within(&records, true);
+    let everyone: BTreeSet<String> = records.iter().map(|r| r.primary_id.clone()).collect();
+    let without: BTreeSet<String> = everyone.difference(&logged_in).cloned().collect();
+    let failed_only: BTreeSet<String> = within(&records, false)
+        .difference(&logged_in)
+        .cloned()
+        .collect();
+    assert_eq!((without.len(), failed_only.len()), (5, 2), "{without:?}");
+    assert!(logged_in.len() > 20, "most log in: {}", logged_in.len());
+    let typos = records
+        .iter()
+        .filter(|r| !r.successful && logged_in.contains(&r.primary_id));
+    assert!(typos.count() > 0, "the odd failed attempt before a login");
+    let protected = &repo.institution.safety.protected_users;
+    assert!(protected.iter().all(|p| !everyone.contains(p)));
+
+    let from = today() - Days::new(90);
+    let logins: Vec<StaffLogin> = records
+        .iter()
+        .filter(|r| r.login_date.date() >= from)
+        .map(|r| StaffLogin {
+            primary_id: r.primary_id.clone(),
+            day: r.login_date.date(),
+            successful: r.successful,
+        })
+        .collect();
+    let (report, failed) = last_logins::reduce(&logins, today(), None);
+    assert_eq!(failed, 2);
+    let sweep = inactivity::sweep(&repo, &report, today(), 90, today());
+    let inactive: BTreeSet<String> = sweep
+        .inactive
+        .iter()
+        .map(|f| f.login.primary_id.clone())
+        .collect();
+    assert!(without.is_subset(&inactive), "{without:?} in {inactive:?}");
+    assert!(inactive.is_disjoint(&logged_in), "{inactive:?}");
+    assert!(
+        sweep.active.len() > 20,
+        "most are active: {}",
+        sweep.active.len()
+    );
+}
+
+#[tokio::test]
+async fn any_other_repository_gets_every_login_with_patron_only() {
+    let repo = minimal();
+    let state = alma_access::synth::built_in(&repo, "production", today());
+    assert_eq!(
+        state,
+        seed::from_description(
+            &alma_access::synth::fallback(&repo, "production", today()),
+            today()
+        )
+    );
+    assert_eq!(state.institution_code, "01TEST_INST");
+    assert_eq!(state.environment_type, "PRODUCTION");
+    assert_eq!(
+        alma_access::synth::built_in(&repo, "sandbox", today()).environment_type,
+        "SANDBOX"
+    );
+    assert_eq!(state.users.len(), repo.logins.len());
+    let logged_in: BTreeSet<&str> = state
+        .staff_logins
+        .iter()
+        .map(|r| r.primary_id.as_str())
+        .collect();
+    assert!(logged_in.len() * 2 > repo.logins.len(), "{logged_in:?}");
+    assert!(
+        state
+            .staff_logins
+            .iter()
+            .all(|r| r.login_date.date() < today())
+    );
+    for login in &repo.logins {
+        let user = &state.users[state.user_index(&login.primary_id).unwrap()];
+        assert_eq!(record_type(user), "STAFF");
+        assert_eq!(user.rest["full_name"], login.name.as_str());
+        let roles = reconcile::roles_of(user).unwrap();
+        assert_eq!(roles.len(), 1);
+        assert_eq!(
+            (
+                roles[0].role_type.as_str(),
+                roles[0].scope.as_str(),
+                roles[0].status
+            ),
+            (seed::PATRON, "01TEST_INST", RoleStatus::Active)
+        );
+    }
+    for unit in repo.units.0.values() {
+        let library = state.library(&unit.alma_library).unwrap();
+        for desk in &unit.circulation_desks {
+            assert!(library.circulation_desks.iter().any(|d| &d.code == desk));
+        }
+    }
+    let table = state
+        .code_table(alma_access::alma::ROLE_TYPE_TABLE)
+        .unwrap();
+    for grant in &repo.catalog.login_types.custom.grants {
+        assert!(table.iter().any(|r| r.code == grant.alma_role));
+    }
+    // The first plan adds every grant: nothing removed, nobody waiting.
+    let emulators: BTreeMap<String, Emulator> = ENVIRONMENTS
+        .iter()
+        .map(|env| {
+            let state = alma_access::synth::built_in(&repo, env, today());
+            (env.to_string(), Emulator::new(state))
+        })
+        .collect();
+    let plan = reconcile::plan(&emulators, &request(&repo)).await.unwrap();
+    assert!(
+        plan.errors.is_empty() && plan.safety.is_empty(),
+        "{:?}",
+        plan.errors
+    );
+    assert!(plan.users.iter().all(|u| u.status != UserStatus::Waiting));
+    let changes: Vec<_> = plan.users.iter().flat_map(|u| &u.changes).collect();
+    assert!(!changes.is_empty());
+    assert!(
+        changes.iter().all(|c| matches!(c.kind, ChangeKind::Add)),
+        "{changes:?}"
+    );
+    // The sample institution gets its description, whatever its files say.
+    assert_eq!(
+        alma_access::synth::built_in(&sample(), "production", today()),
+        seeded("production")
+    );
 }

@@ -31,8 +31,8 @@ fn empty_institution() -> (tempfile::TempDir, State) {
         .unwrap();
     }
     let today = NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
-    let (_, outcome) = alma_access::validate::validate_dir(&sample_root(), today);
-    let state = seed::from_repo(&outcome.repo.unwrap(), "production", today);
+    let description = seed::sample("production").unwrap();
+    let state = seed::from_description(&description, today);
     let emulator = dir.path().join(".alma-access/emulator");
     std::fs::create_dir_all(&emulator).unwrap();
     state.save(&emulator.join("production.json")).unwrap();

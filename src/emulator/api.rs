@@ -147,16 +147,16 @@ impl Emulator {
             validate::describe_roles(&state, roles);
         }
         let previous = std::mem::replace(&mut state.users[index], user.clone());
-        if let Some(path) = &self.shared.path {
-            if let Err(e) = state.save(path) {
-                state.users[index] = previous;
-                tracing::error!(error = %e, "could not save the emulator state");
-                return refuse(self.refusal(
-                    500,
-                    "GENERAL_ERROR",
-                    "The update could not be stored.".into(),
-                ));
-            }
+        if let Some(path) = &self.shared.path
+            && let Err(e) = state.save(path)
+        {
+            state.users[index] = previous;
+            tracing::error!(error = %e, "could not save the emulator state");
+            return refuse(self.refusal(
+                500,
+                "GENERAL_ERROR",
+                "The update could not be stored.".into(),
+            ));
         }
         bump(&self.shared.counters.writes);
         Ok(user)

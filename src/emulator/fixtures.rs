@@ -9,8 +9,8 @@
 //! roles without a `parameter` key, CantEditRestrictedUsers parameters as
 //! strings and JSON booleans, roles at a network zone, a status NEW,
 //! duplicate Patron roles, researcher and proxy objects, `loans.value` as a
-//! string. Not seed data: the seed of the built-in default target is a
-//! state file of its own.
+//! string. Not seed data: the built-in target's Alma is a description of
+//! its own (`seed`).
 
 use serde_json::{Value, json};
 
@@ -139,14 +139,14 @@ pub fn user_id(i: usize) -> String {
 /// for [`institution`].
 pub fn rich_user(i: usize) -> wire::User {
     let id = user_id(i);
-    let bool_text = if i % 2 == 0 { "true" } else { "false" };
+    let bool_text = if i.is_multiple_of(2) { "true" } else { "false" };
     let mut roles = vec![json!({
         "status": {"value": "ACTIVE", "desc": "Active"},
         "scope": {"value": INSTITUTION, "desc": "Emulated University"},
         "role_type": {"value": "21", "desc": "User Manager"},
         "parameter": []
     })];
-    if i % 3 == 0 {
+    if i.is_multiple_of(3) {
         roles.push(json!({
             "status": {"value": "ACTIVE"},
             "scope": {"value": "MAIN", "desc": "Main Library"},

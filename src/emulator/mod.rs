@@ -8,7 +8,9 @@
 //! [`AlmaRead`](crate::alma::AlmaRead) and [`AlmaWrite`](crate::alma::AlmaWrite)
 //! in process (same checks, no limits or faults), and [`serve`] exposes it
 //! over HTTP under `/almaws/v1` for the real client and the binary. With a
-//! state file, every accepted PUT is saved to it.
+//! state file, every accepted PUT is saved to it. A state is seeded from a
+//! [`Description`] of one environment ([`seed`]); the emulator knows Alma's
+//! wire forms ([`crate::alma`]) and nothing of access repositories.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -21,15 +23,20 @@ use crate::alma::error::AlmaErrorDetail;
 use crate::alma::{self, AlmaError, ApiUsage, CodeRow, Desk, General, Library, UserPage, wire};
 
 mod api;
+pub mod description;
 pub mod faults;
 pub mod fixtures;
 mod gateway;
+mod held_role;
 mod logins;
+pub mod process;
+mod records;
 pub mod seed;
 mod server;
 pub mod state;
 pub mod validate;
 
+pub use description::Description;
 pub use faults::{Fault, Faults};
 pub use server::{Server, serve};
 pub use state::{

@@ -8,7 +8,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use alma_access::emulator::{StaffLoginRecord, State, seed};
+use alma_access::emulator::{StaffLoginRecord, State};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::Value;
 
@@ -75,7 +75,7 @@ main-desk1,2026-10-20 07:55:00\n\
 const SWEPT: [&str; 4] = ["10000001", "10000003", "10000007", "MAIN-DESK1"];
 
 /// A committed checkout with `inactivity_days: 60`, and the emulator's
-/// state for `production` seeded from it, holding `logins`.
+/// state for `production` (the built-in target's), holding `logins`.
 fn checkout(logins: Vec<StaffLoginRecord>) -> Checkout {
     let c = Checkout::new();
     c.fixture.edit(
@@ -86,7 +86,7 @@ fn checkout(logins: Vec<StaffLoginRecord>) -> Checkout {
     commit_all(c.dir(), "sweep after 60 days");
     let day: NaiveDate = DAY.parse().unwrap();
     let (_, outcome) = alma_access::validate::validate_dir(&c.fixture.root, day);
-    let mut state: State = seed::from_repo(&outcome.repo.unwrap(), "production", day);
+    let mut state: State = alma_access::synth::built_in(&outcome.repo.unwrap(), "production", day);
     state.staff_logins = logins;
     let dir = c.dir().join(".alma-access/emulator");
     std::fs::create_dir_all(&dir).unwrap();

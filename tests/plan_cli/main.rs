@@ -289,7 +289,7 @@ fn with_api_keys_set_the_real_client_is_used_and_the_key_never_shows() {
     let repo = outcome.repo.unwrap();
     let mut alma = Vec::new();
     for env in ["production", "sandbox"] {
-        let mut state = alma_access::emulator::seed::from_repo(&repo, env, today);
+        let mut state = alma_access::synth::built_in(&repo, env, today);
         state.api_keys.push(
             serde_json::from_value(serde_json::json!({"key": KEY, "access": "read-write"}))
                 .unwrap(),

@@ -54,7 +54,7 @@ fn checkout_with_alma() -> (Checkout, Vec<Alma>) {
     let repo = outcome.repo.expect("the fixture validates");
     let mut alma = Vec::new();
     for env in ["production", "sandbox"] {
-        let mut state = alma_access::emulator::seed::from_repo(&repo, env, today);
+        let mut state = alma_access::synth::built_in(&repo, env, today);
         state
             .api_keys
             .push(serde_json::from_value(json!({"key": KEY, "access": "read-write"})).unwrap());
@@ -150,7 +150,7 @@ fn plain_http_to_another_host_is_refused_before_anything_is_sent() {
     assert_eq!(out.status.code(), Some(1));
 }
 
-/// A saved plan of the built-in emulator's minimal institution.
+/// A saved plan of the checkout against the built-in emulator.
 fn saved_plan(c: &Checkout) -> (std::path::PathBuf, SavedPlan) {
     let path = c.root().join("plan.json");
     let out = c.run(&["plan", "--out", path.to_str().unwrap()], &[]);
@@ -209,11 +209,11 @@ fn a_forged_saved_plan_is_never_applied() {
 
 #[test]
 fn a_saved_plan_with_its_safety_stop_cleared_is_never_applied() {
-    let c = Checkout::of("tests/fixtures/minimal");
-    // No loss of access allowed at all: the seed's drift makes a stop.
+    let c = Checkout::new();
+    // No loss of access allowed at all: the sample's drift makes a stop.
     c.edit(
         "institution.yaml",
-        "max_removals: {count: 25, ratio: 0.1}",
+        "max_removals: {count: 25, ratio: 0.10}",
         "max_removals: {count: 0, ratio: 0.5}",
     );
     c.commit("Allow no loss of access");

@@ -3,12 +3,28 @@
 //! at a listing cost of ceil(N/100) calls plus one read per such user;
 //! with `unmanaged_access: remove` their roles go like any other change.
 
+use alma_access::emulator::description::UserDescription;
+use alma_access::emulator::seed;
 use serde_json::Value;
 
-use super::{Checkout, text};
+use super::{Checkout, TODAY, text};
 
-/// The minimal institution, whose seeded drift is a large share of its few
-/// roles: the ratio cap is raised so that adopting it is not a mass change.
+/// Staff users the minimal institution's Alma holds though no login file
+/// names them: a former staff member still holding License Viewer, desk
+/// roles granted by hand in the Alma UI, the protected break-glass administrator.
+const OUTSIDE: &str = r#"
+- {primary_id: "30000001", name: Harold Vance, record: STAFF, flavour: by-hand,
+   roles: [58 ACTIVE, 200 ACTIVE]}
+- {primary_id: "30000002", name: Dana Whitfield, record: STAFF, flavour: by-hand,
+   roles: [32 @MAIN CirculationDesk=MAIN_CIRC ACTIVE, 51 @MAIN CirculationDesk=MAIN_CIRC ACTIVE,
+           200 ACTIVE]}
+- {primary_id: BREAK-GLASS, name: Break-Glass Administrator, record: STAFF, flavour: by-hand,
+   roles: [26 ACTIVE]}
+"#;
+
+/// The minimal institution, its Alma the built-in target's (every login's
+/// user with Patron only) and the staff users of [`OUTSIDE`]; its roles
+/// are few, so the ratio cap is raised.
 fn minimal() -> Checkout {
     let c = Checkout::of("tests/fixtures/minimal");
     c.edit(
@@ -17,6 +33,19 @@ fn minimal() -> Checkout {
         "max_removals: {count: 25, ratio: 0.5}",
     );
     c.commit("A small institution: allow half its roles to change");
+    let today = chrono::NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
+    let (_, outcome) = alma_access::validate::validate_dir(&c.root().join("access"), today);
+    let repo = outcome.repo.expect("the fixture validates");
+    let outside: Vec<UserDescription> = serde_yaml::from_str(OUTSIDE).unwrap();
+    let dir = c.root().join(".alma-access/emulator");
+    std::fs::create_dir_all(&dir).unwrap();
+    for env in ["production", "sandbox"] {
+        let mut alma = alma_access::synth::fallback(&repo, env, today);
+        alma.users.extend(outside.iter().cloned());
+        seed::from_description(&alma, today)
+            .save(&dir.join(format!("{env}.json")))
+            .unwrap();
+    }
     c
 }
 
