@@ -14,6 +14,8 @@ use std::path::Path;
 use chrono::{DateTime, NaiveDate};
 use git2::{DiffOptions, Repository};
 
+use super::{Checkout, GitError};
+
 /// How far back the walk goes.
 const MAX_COMMITS: usize = 20_000;
 
@@ -30,17 +32,14 @@ pub struct FileChange {
 
 /// For each file under the access folder (by its path inside it, e.g.
 /// `logins/main/80012345.yaml`), the first-parent commit that last changed it.
-pub fn last_changes(access_dir: &Path) -> Result<BTreeMap<String, FileChange>, String> {
-    let (repo, relative) = super::open(access_dir)?;
-    let prefix = relative.to_string_lossy().replace('\\', "/");
-    let mut commit = repo
-        .head()
-        .and_then(|h| h.peel_to_commit())
-        .map_err(|e| format!("no commit checked out: {}", e.message()))?;
+pub fn last_changes(access_dir: &Path) -> Result<BTreeMap<String, FileChange>, GitError> {
+    let checkout = Checkout::open(access_dir)?;
+    let (repo, prefix) = (&checkout.repo, checkout.prefix());
+    let mut commit = checkout.commit("HEAD")?;
     let mut out = BTreeMap::new();
     for _ in 0..MAX_COMMITS {
         let parent = commit.parents().next();
-        for path in changed(&repo, &commit, parent.as_ref(), &prefix)? {
+        for path in changed(repo, &commit, parent.as_ref(), &prefix)? {
             out.entry(path).or_insert_with(|| describe(&commit));
         }
         match parent {
@@ -57,19 +56,17 @@ fn changed(
     commit: &git2::Commit,
     parent: Option<&git2::Commit>,
     prefix: &str,
-) -> Result<Vec<String>, String> {
-    let tree = commit.tree().map_err(|e| e.message().to_string())?;
-    let base = parent
-        .map(|p| p.tree())
-        .transpose()
-        .map_err(|e| e.message().to_string())?;
+) -> Result<Vec<String>, GitError> {
+    let read = || GitError::failed(format!("read commit {}", commit.id()));
+    let tree = commit.tree().map_err(read())?;
+    let base = parent.map(|p| p.tree()).transpose().map_err(read())?;
     let mut opts = DiffOptions::new();
     if !prefix.is_empty() {
         opts.pathspec(prefix);
     }
     let diff = repo
         .diff_tree_to_tree(base.as_ref(), Some(&tree), Some(&mut opts))
-        .map_err(|e| e.message().to_string())?;
+        .map_err(read())?;
     let strip = |p: &str| -> Option<String> {
         if prefix.is_empty() {
             Some(p.to_string())

@@ -4,6 +4,13 @@
 
 use std::collections::BTreeMap;
 
+/// The `manager` that `import` writes into the files it makes, to be
+/// replaced before the pull request. It has the form of a handle but GitHub
+/// never issues it (no account name holds two hyphens in a row), so nobody
+/// can register it and approve imported logins; the approvals check never
+/// counts it.
+pub const MANAGER_PLACEHOLDER: &str = "set--manager";
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 

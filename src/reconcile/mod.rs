@@ -24,7 +24,9 @@ pub mod requested;
 pub mod safety;
 pub mod saved;
 mod scan;
+pub mod select;
 pub mod shown;
+pub mod target;
 pub mod unmanaged;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -37,23 +39,7 @@ use crate::model::AccessRepo;
 pub use desired::Desired;
 pub use plan::{Change, ChangeKind, Plan, Scope, UserPlan, UserStatus};
 
-/// A login file deleted since the base revision (R9): its user loses every managed role.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Deleted {
-    pub primary_id: String,
-    pub file: String,
-    pub environments: Vec<String>,
-}
-
-/// A shared file (institution, catalogue, units, a profile) changed since
-/// the base revision, with the logins it concerns (`None`: every login).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TableChange {
-    /// The path inside the access folder, e.g. `catalog.yaml`.
-    pub file: String,
-    /// Lower-cased primary ids.
-    pub logins: Option<BTreeSet<String>>,
-}
+pub use crate::git::{Deleted, TableChange};
 
 /// Where a long plan tells how far it has got: `(what, done, of)`, e.g.
 /// `("reading production users", 120, 980)`. Silent by default.

@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 use super::{Report, State, WINDOW_DAYS, Who};
-use crate::history::FileChange;
+use crate::git::FileChange;
 
 /// The embedded stylesheet.
 pub const CSS: &str = include_str!("report.css");

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use chrono::{Days, NaiveDate};
 
-use crate::history::FileChange;
+use crate::git::FileChange;
 use crate::lifecycle::{self, Standing};
 use crate::model::{AccessRepo, Login, LoginType};
 use crate::reconcile::plan::{Plan, RoleLine, UserStatus};

@@ -14,27 +14,32 @@
 
 use std::path::Path;
 
-use git2::{Delta, DiffFindOptions, Oid, Repository};
-
 use super::Error;
 use super::input::{ChangedFile, FileStatus, PullRequest, Review, Source};
+use crate::git::GitError;
+use crate::git::pull::{Revisions, Status};
 
 /// A local git repository as a [`Source`].
 pub struct LocalSource {
-    repo: Repository,
+    revisions: Revisions,
+}
+
+/// A revision that is not there is the caller's mistake; anything else a failure.
+fn error(e: GitError) -> Error {
+    match e {
+        GitError::NotARepository { .. } | GitError::UnknownRevision { .. } => {
+            Error::Usage(e.to_string())
+        }
+        other => Error::Failed(other.to_string()),
+    }
 }
 
 impl LocalSource {
     /// Opens the repository holding `dir`.
     pub fn open(dir: &Path) -> Result<LocalSource, Error> {
-        let repo = Repository::discover(dir).map_err(|e| {
-            Error::Usage(format!(
-                "`{}` is not in a git repository: {}",
-                dir.display(),
-                e.message()
-            ))
-        })?;
-        Ok(LocalSource { repo })
+        Ok(LocalSource {
+            revisions: Revisions::open(dir).map_err(error)?,
+        })
     }
 
     /// The pull request that would merge `head` into `base`, with the reviews in `reviews`.
@@ -45,48 +50,24 @@ impl LocalSource {
         author: &str,
         reviews: &[Review],
     ) -> Result<PullRequest, Error> {
-        let base_id = self.commit(base)?;
-        let head_id = self.commit(head)?;
-        let from = self.repo.merge_base(base_id, head_id).unwrap_or(base_id);
-        let tree = |id: Oid| {
-            self.repo
-                .find_commit(id)
-                .and_then(|c| c.tree())
-                .map_err(|e| Error::Failed(e.message().to_string()))
-        };
-        let mut diff = self
-            .repo
-            .diff_tree_to_tree(Some(&tree(from)?), Some(&tree(head_id)?), None)
-            .map_err(|e| {
-                Error::Failed(format!("cannot compare {base} and {head}: {}", e.message()))
-            })?;
-        diff.find_similar(Some(DiffFindOptions::new().renames(true)))
-            .map_err(|e| Error::Failed(e.message().to_string()))?;
-        let path = |f: git2::DiffFile| f.path().map(|p| p.to_string_lossy().replace('\\', "/"));
-        let mut files = Vec::new();
-        for delta in diff.deltas() {
-            let (old, new) = (path(delta.old_file()), path(delta.new_file()));
-            let file = match (delta.status(), old, new) {
-                (Delta::Added | Delta::Copied, _, Some(p)) => ChangedFile {
-                    path: p,
-                    status: FileStatus::Added,
+        let revisions = &self.revisions;
+        let base_id = revisions.commit(base).map_err(error)?;
+        let head_id = revisions.commit(head).map_err(error)?;
+        let from = revisions.merge_base(base_id, head_id);
+        let files = revisions
+            .changed(from, head_id)
+            .map_err(error)?
+            .into_iter()
+            .map(|changed| ChangedFile {
+                path: changed.path,
+                status: match changed.status {
+                    Status::Added => FileStatus::Added,
+                    Status::Deleted => FileStatus::Deleted,
+                    Status::Renamed { from } => FileStatus::Renamed { from },
+                    Status::Modified => FileStatus::Modified,
                 },
-                (Delta::Deleted, Some(p), _) => ChangedFile {
-                    path: p,
-                    status: FileStatus::Deleted,
-                },
-                (Delta::Renamed, Some(from), Some(p)) => ChangedFile {
-                    path: p,
-                    status: FileStatus::Renamed { from },
-                },
-                (_, _, Some(p)) => ChangedFile {
-                    path: p,
-                    status: FileStatus::Modified,
-                },
-                _ => continue,
-            };
-            files.push(file);
-        }
+            })
+            .collect();
         let reviews = reviews
             .iter()
             .map(|r| Review {
@@ -107,17 +88,10 @@ impl LocalSource {
         })
     }
 
-    fn commit(&self, rev: &str) -> Result<Oid, Error> {
-        self.repo
-            .revparse_single(rev)
-            .and_then(|o| o.peel_to_commit())
-            .map(|c| c.id())
-            .map_err(|e| Error::Usage(format!("cannot find revision `{rev}`: {}", e.message())))
-    }
-
     /// A review's commit as a full id; left as written when it names no commit.
     fn resolve(&self, rev: &str) -> String {
-        self.commit(rev)
+        self.revisions
+            .commit(rev)
             .map(|id| id.to_string())
             .unwrap_or_else(|_| rev.to_string())
     }
@@ -125,21 +99,7 @@ impl LocalSource {
 
 impl Source for LocalSource {
     async fn read(&self, rev: &str, path: &str) -> Result<Option<String>, Error> {
-        let id = self.commit(rev)?;
-        let tree = self
-            .repo
-            .find_commit(id)
-            .and_then(|c| c.tree())
-            .map_err(|e| Error::Failed(e.message().to_string()))?;
-        let Ok(entry) = tree.get_path(Path::new(path)) else {
-            return Ok(None);
-        };
-        let Ok(blob) = self.repo.find_blob(entry.id()) else {
-            return Ok(None);
-        };
-        String::from_utf8(blob.content().to_vec())
-            .map(Some)
-            .map_err(|_| Error::Failed(format!("{path} at {rev} is not UTF-8 text")))
+        self.revisions.read(rev, path).map_err(error)
     }
 }
 

@@ -62,7 +62,7 @@ impl Approver {
 
 /// A manager who can approve: an imported login's placeholder manager is nobody.
 fn manager(handle: &str) -> Option<String> {
-    (handle != crate::import::MANAGER_PLACEHOLDER).then(|| handle.to_string())
+    (handle != crate::model::login::MANAGER_PLACEHOLDER).then(|| handle.to_string())
 }
 
 impl std::fmt::Display for Approver {

@@ -632,7 +632,7 @@ fn profiles_can_make_a_login_sensitive() {
 #[test]
 fn an_imported_logins_placeholder_manager_can_never_approve() {
     let text = login(PLAIN);
-    let placeholder = crate::import::MANAGER_PLACEHOLDER;
+    let placeholder = crate::model::login::MANAGER_PLACEHOLDER;
     let head = text.replace("manager: boss-main", &format!("manager: {placeholder}"));
     let change = modified(PLAIN, &text, &head);
     let reqs = run(

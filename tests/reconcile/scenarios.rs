@@ -2,7 +2,7 @@
 //! the calendar or Alma itself, and checks the plan and what apply did.
 
 use alma_access::alma::RoleStatus;
-use alma_access::history;
+use alma_access::git;
 use alma_access::reconcile::audit::Outcome;
 use alma_access::reconcile::plan::SafetyRule;
 use alma_access::reconcile::{ChangeKind, Deleted, Plan, UserStatus};
@@ -116,7 +116,7 @@ fn deleting_a_login_file_revokes_its_managed_roles_and_keeps_patron() {
     commit_all(&world);
     world.fixture.remove(GUS);
     let repo = world.repo();
-    let changes = history::changed_since(&world.fixture.root, "HEAD", &repo).unwrap();
+    let changes = git::changed_since(&world.fixture.root, "HEAD", &repo).unwrap();
     assert_eq!(changes.deleted.len(), 1);
     assert_eq!(changes.deleted[0].primary_id, GUS_ID);
     assert!(
@@ -166,7 +166,7 @@ fn a_catalogue_change_concerns_only_the_logins_using_the_changed_entry() {
         "  grants: [{alma_role: \"220\", scope: institution}, {alma_role: \"244\", scope: institution}]",
     );
     let repo = world.repo();
-    let changes = history::changed_since(&world.fixture.root, "HEAD", &repo).unwrap();
+    let changes = git::changed_since(&world.fixture.root, "HEAD", &repo).unwrap();
     assert!(!changes.everything);
     assert_eq!(
         changes.logins.iter().collect::<Vec<_>>(),
@@ -183,7 +183,7 @@ fn a_catalogue_change_concerns_only_the_logins_using_the_changed_entry() {
         "  departments: [MAIN_ACQ]",
         "  departments: [MAIN_ACQ, MAIN_CAT]",
     );
-    let changes = history::changed_since(&world.fixture.root, "HEAD", &world.repo()).unwrap();
+    let changes = git::changed_since(&world.fixture.root, "HEAD", &world.repo()).unwrap();
     assert!(
         changes.logins.contains("10000007") && !changes.logins.contains("10000002"),
         "a unit change concerns that unit's logins: {changes:?}"
