@@ -9,10 +9,10 @@
 
 use std::path::PathBuf;
 
-use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Format, emit};
-use crate::review::github::{self, GithubClient, GithubSource, RepoName, Token};
-use crate::review::local::{self, LocalSource};
-use crate::review::{self, Error, Report, render};
+use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Format, emit, scope};
+use crate::review::github;
+use crate::review::sources::{self, Local};
+use crate::review::{Error, render};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -49,19 +49,29 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> u8 {
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return EXIT_FAILURE;
-        }
-    };
+    let mut warn = |text: &str| eprintln!("warning: {text}");
+    let access_dir = &args.access_dir;
     let report = match (&args.repo, args.pr, &args.base) {
-        (Some(repo), Some(number), None) => runtime.block_on(from_github(&args, repo, number)),
-        (None, None, Some(base)) => runtime.block_on(from_git(&args, base)),
+        (Some(repo), Some(number), None) => scope::runtime().block_on(sources::from_github(
+            &args.github_api,
+            repo,
+            number,
+            access_dir,
+            &mut warn,
+        )),
+        (None, None, Some(base)) => match (&args.head, &args.reviews, &args.author) {
+            (Some(head), Some(reviews), Some(author)) => {
+                let change = Local {
+                    git_dir: &args.git_dir,
+                    base,
+                    head,
+                    reviews,
+                    author,
+                };
+                scope::runtime().block_on(sources::from_git(&change, access_dir))
+            }
+            _ => Err(Error::Usage("--base needs --head, --reviews and --author".into())),
+        },
         _ => Err(Error::Usage(
             "give --repo OWNER/NAME and --pr N, or --base REV --head REV --reviews FILE --author HANDLE"
                 .into(),
@@ -81,39 +91,8 @@ pub fn run(args: Args) -> u8 {
         Format::Text => render::text(&report),
         Format::Json => render::json(&report) + "\n",
     };
-    if emit(&text) != EXIT_OK {
+    if emit(&text) != EXIT_OK || !report.is_satisfied() {
         return EXIT_FAILURE;
     }
-    if report.is_satisfied() {
-        EXIT_OK
-    } else {
-        EXIT_FAILURE
-    }
-}
-
-async fn from_github(args: &Args, repo: &str, number: u64) -> Result<Report, Error> {
-    let repo: RepoName = repo.parse().map_err(Error::Usage)?;
-    let token = Token::from_env();
-    if token.is_none() {
-        eprintln!(
-            "warning: GITHUB_TOKEN is not set; asking GitHub anonymously (public repositories only)"
-        );
-    }
-    let client = GithubClient::new(&args.github_api, token)?;
-    let pr = client.pull_request(&repo, number).await?;
-    let source = GithubSource { client, repo };
-    review::check(&source, &pr, &args.access_dir).await
-}
-
-async fn from_git(args: &Args, base: &str) -> Result<Report, Error> {
-    let (Some(head), Some(reviews), Some(author)) = (&args.head, &args.reviews, &args.author)
-    else {
-        return Err(Error::Usage(
-            "--base needs --head, --reviews and --author".into(),
-        ));
-    };
-    let reviews = local::read_reviews(reviews)?;
-    let source = LocalSource::open(&args.git_dir)?;
-    let pr = source.pull_request(base, head, author, &reviews)?;
-    review::check(&source, &pr, &args.access_dir).await
+    EXIT_OK
 }

@@ -5,7 +5,7 @@
 //! output (the folder above `.github/` or `docs/`). Exit codes: 0 written or
 //! fresh, 1 stale or unreadable tables, 2 usage.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::PathBuf;
 
 use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, access_root};
 use crate::review::codeowners::{self, Freshness};
@@ -31,7 +31,7 @@ pub fn run(args: Args) -> u8 {
             return EXIT_USAGE;
         }
     };
-    let access_dir = match relative_to_repository(&root, &args.output) {
+    let access_dir = match codeowners::relative_to_repository(&root, &args.output) {
         Ok(dir) => dir,
         Err(message) => {
             eprintln!("error: {message}");
@@ -89,41 +89,4 @@ pub fn run(args: Args) -> u8 {
             EXIT_FAILURE
         }
     }
-}
-
-/// The access folder's path from the root of the repository that holds
-/// `output` (the folder above `.github/` or `docs/`, else the output's folder).
-fn relative_to_repository(access: &Path, output: &Path) -> Result<String, String> {
-    let parent = output
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let repo = match parent.file_name().and_then(|n| n.to_str()) {
-        Some(".github" | "docs") => parent
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new(".")),
-        _ => parent,
-    };
-    let canonical = |p: &Path| {
-        p.canonicalize()
-            .map_err(|e| format!("cannot resolve `{}`: {e}", p.display()))
-    };
-    let (access, repo) = (canonical(access)?, canonical(repo)?);
-    let rel = access.strip_prefix(&repo).map_err(|_| {
-        format!(
-            "the access folder `{}` is not inside the repository `{}` that holds {}",
-            access.display(),
-            repo.display(),
-            output.display()
-        )
-    })?;
-    let parts: Vec<String> = rel
-        .components()
-        .filter_map(|c| match c {
-            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
-            _ => None,
-        })
-        .collect();
-    Ok(parts.join("/"))
 }

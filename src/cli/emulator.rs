@@ -7,8 +7,8 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use crate::cli::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
-use crate::emulator::{Emulator, Limits, serve};
+use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, scope};
+use crate::emulator::process;
 
 /// Serve an emulated Alma Users API from a JSON state file.
 #[derive(Debug, clap::Args)]
@@ -33,70 +33,25 @@ pub fn run(args: Args) -> u8 {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .try_init();
-    if !args.state.is_file() {
-        eprintln!("error: no state file at {}", args.state.display());
-        return EXIT_USAGE;
-    }
-    let emulator = match Emulator::open(&args.state) {
-        Ok(emulator) => emulator,
+    let served = process::open(&args.state, args.per_second).and_then(|emulator| {
+        scope::runtime().block_on(process::serve_until_stopped(
+            emulator,
+            args.listen,
+            |addr| {
+                println!("{addr}");
+                let _ = std::io::stdout().flush();
+            },
+        ))
+    });
+    match served {
+        Ok(()) => EXIT_OK,
         Err(e) => {
-            eprintln!("error: cannot load the emulator state: {e}");
-            return EXIT_FAILURE;
-        }
-    };
-    if let Some(per_second) = args.per_second {
-        let limits = emulator.state().limits;
-        emulator.set_limits(Limits {
-            per_second,
-            ..limits
-        });
-    }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return EXIT_FAILURE;
-        }
-    };
-    runtime.block_on(async move {
-        let server = match serve(emulator, args.listen).await {
-            Ok(server) => server,
-            Err(e) => {
-                eprintln!("error: cannot listen on {}: {e}", args.listen);
-                return EXIT_FAILURE;
-            }
-        };
-        println!("{}", server.addr());
-        let _ = std::io::stdout().flush();
-        tracing::info!(base_url = %server.base_url(), state = %args.state.display(), "emulating Alma");
-        stopped().await;
-        tracing::info!("stopping");
-        match server.shutdown().await {
-            Ok(()) => EXIT_OK,
-            Err(e) => {
-                eprintln!("error: the emulator failed: {e}");
+            eprintln!("error: {e}");
+            if e.is_usage() {
+                EXIT_USAGE
+            } else {
                 EXIT_FAILURE
             }
         }
-    })
-}
-
-/// Resolves on Ctrl-C, or on SIGTERM where there is one.
-async fn stopped() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-            }
-            return;
-        }
     }
-    let _ = tokio::signal::ctrl_c().await;
 }

@@ -8,39 +8,18 @@
 //! Exit codes: 0 success, 1 a user could not be read or a file written,
 //! 2 wrong usage.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
 use super::scope::{self, ScopeArgs};
-use super::target::{self, Access};
 use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
-use crate::import::{self, Imported, Options, Skipped};
-
-/// How import maps Alma to login files, for `import --help`.
-const RULES: &str = "\
-How users become login files:
-  - STAFF users only; Patron and other preserve_roles are never written; protected users are skipped.
-  - The unit is the one whose library, desks, departments and PO line owners the roles point at
-    (ties: the unit the Alma record names, then --unit, then the first unit, with a warning).
-  - Roles equal to a bundle give type view, view-analytics or systems; otherwise type custom with,
-    per role type, the largest level whose every grant the user holds (limits from scopes and
-    parameters). Levels needing a batch attestation, or a business need for students
-    and temps, are not claimed.
-  - Roles left over become additional_roles with `consultation: imported` (a warning each).
-  - All managed roles INACTIVE: `suspended: {since: <today>, reason: other, note: imported inactive}`;
-    some inactive: imported as granted, and the plan activates them.
-  - The expiry date most roles share becomes end_date.
-  - manager is the placeholder `set--manager` (a warning per file: replace it with the manager's
-    GitHub handle before the pull request, as rule A1 asks the manager to approve); liaison is the
-    unit's first liaison.
-  - Training dates are written (as today) only with --assume-trained; otherwise roles stay
-    inactive until training is recorded (R4).
-  - Each file's warnings say what a plan would still change (duplicates Alma holds, one inactive
-    role among active ones, roles expiring on different days: things a login file cannot say).";
+use crate::import::adopt::{self, Done, Placement};
+use crate::import::{self, Imported};
+use crate::reconcile::target::Access;
 
 #[derive(Debug, clap::Args)]
-#[command(after_long_help = RULES)]
+#[command(after_long_help = adopt::RULES)]
 pub struct Args {
     /// The access folder (or a repository holding `access/`).
     #[arg(default_value = "access")]
@@ -81,30 +60,28 @@ pub fn run(args: Args) -> u8 {
         Ok(start) => start,
         Err(code) => return code,
     };
-    let (options, ids) = match options(&args, &start) {
+    let request = adopt::Request {
+        environment: args.environment.clone(),
+        unit: args.unit.clone(),
+        users: args.users.clone(),
+        users_from: args.users_from.clone(),
+        assume_trained: args.assume_trained,
+    };
+    let (options, ids) = match adopt::options(&start.repo, &request, start.today) {
         Ok(o) => o,
-        Err(message) => {
-            eprintln!("error: {message}");
+        Err(e) => {
+            eprintln!("error: {e}");
             return EXIT_USAGE;
         }
     };
     let env = options.environment.clone();
-    let fetched = scope::runtime().block_on(async {
-        let targets = target::connect(
-            &start.repo,
-            &start.repo.institution.connection(),
-            std::slice::from_ref(&env),
-            start.repo_root(),
-            Access::Read,
-            start.today,
-        )
-        .await?;
-        let client = &targets.clients[&env];
-        let fetched = import::fetch(client, ids.as_deref(), &super::terminal_progress())
+    let connection = start.repo.institution.connection();
+    let envs = std::slice::from_ref(&env);
+    let fetched = scope::with_alma(&start, &connection, envs, Access::Read, async |alma| {
+        let progress = super::terminal_progress();
+        import::fetch(&alma[&env], ids.as_deref(), &progress)
             .await
-            .map_err(|e| e.to_string());
-        targets.close().await;
-        fetched
+            .map_err(|e| e.to_string())
     });
     let fetched = match fetched {
         Ok(f) => f,
@@ -113,54 +90,25 @@ pub fn run(args: Args) -> u8 {
             return EXIT_FAILURE;
         }
     };
-    let named = ids.is_some();
-    let mut skipped: Vec<Skipped> = fetched.missing;
-    let mut other_units = 0;
-    let mut imported = Vec::new();
-    for user in &fetched.users {
-        match import::describe(&start.repo, user, &options) {
-            Ok(i) => imported.push(i),
-            Err(s) if options.unit.is_some() && s.reason.starts_with("belongs to unit") => {
-                other_units += 1;
-            }
-            // Listing returns every user; patrons are only worth a line when named.
-            Err(s) if !named && s.reason.starts_with("not a staff user") => {}
-            Err(s) => skipped.push(s),
-        }
+    let sorted = adopt::sort(&start.repo, &fetched.users, &options, ids.is_some());
+    let (written, kept, write_failed) = write_all(&start, &sorted.imported, args.force);
+    for (item, reason) in &kept {
+        println!("kept {}: {reason}", item.path.display());
     }
-    let mut written = 0;
-    let mut kept = Vec::new();
-    let mut write_failed = false;
-    for item in &imported {
-        match place(&start.root, &start.repo, item, args.force) {
-            Ok(()) => {
-                written += 1;
-                print_imported(item);
-            }
-            Err(Placement::Kept(reason)) => kept.push((item.path.clone(), reason)),
-            Err(Placement::Failed(message)) => {
-                eprintln!("error: {message}");
-                write_failed = true;
-            }
-        }
-    }
-    for (path, reason) in &kept {
-        println!("kept {}: {reason}", path.display());
-    }
-    for s in &skipped {
+    for s in fetched.missing.iter().chain(&sorted.skipped) {
         println!("skipped {}: {}", s.primary_id, s.reason);
     }
     for s in &fetched.failed {
         eprintln!("error: {}: {}", s.primary_id, s.reason);
     }
-    summary(
-        &start.repo,
-        &options,
-        &imported,
+    let done = Done {
+        options: &options,
+        imported: &sorted.imported,
         written,
-        kept.len(),
-        other_units,
-    );
+        kept: kept.len(),
+        other_units: sorted.other_units,
+    };
+    print!("{}", adopt::summary(&start.repo, &done));
     if write_failed || !fetched.failed.is_empty() {
         EXIT_FAILURE
     } else {
@@ -168,155 +116,26 @@ pub fn run(args: Args) -> u8 {
     }
 }
 
-/// Options from the flags, and the users named (if any).
-fn options(args: &Args, start: &scope::Start) -> Result<(Options, Option<Vec<String>>), String> {
-    let inst = &start.repo.institution;
-    let environment = match &args.environment {
-        Some(env) if inst.environments.contains_key(env) => env.clone(),
-        Some(env) => {
-            return Err(format!(
-                "unknown environment `{env}`; institution.yaml defines: {}",
-                inst.environments
-                    .keys()
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
-        None => inst
-            .default_environments
-            .first()
-            .or_else(|| inst.environments.keys().next())
-            .cloned()
-            .ok_or("institution.yaml defines no environment")?,
-    };
-    if let Some(unit) = &args.unit
-        && start.repo.units.get(unit).is_none()
-    {
-        return Err(format!(
-            "unknown unit `{unit}`; units.yaml defines: {}",
-            start.repo.units.ids().collect::<Vec<_>>().join(", ")
-        ));
-    }
-    let mut ids = args.users.clone();
-    if let Some(file) = &args.users_from {
-        let text = std::fs::read_to_string(file)
-            .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-        ids.extend(
-            text.lines()
-                .map(|l| l.split('#').next().unwrap_or_default().trim())
-                .filter(|l| !l.is_empty())
-                .map(str::to_string),
-        );
-        if ids.is_empty() {
-            return Err(format!("{} lists no primary ids", file.display()));
-        }
-    }
-    let named = (!ids.is_empty() || args.users_from.is_some()).then_some(ids);
-    let options = Options {
-        environment,
-        today: start.today,
-        unit: args.unit.clone(),
-        assume_trained: args.assume_trained,
-    };
-    Ok((options, named))
-}
-
-enum Placement {
-    Kept(String),
-    Failed(String),
-}
-
-/// Writes one file unless it exists (without --force) or the login lives elsewhere.
-fn place(
-    root: &Path,
-    repo: &crate::model::AccessRepo,
-    item: &Imported,
+/// Places every file, printing each one written; returns how many were
+/// written, the ones kept and why, and whether a write failed.
+fn write_all<'a>(
+    start: &scope::Start,
+    imported: &'a [Imported],
     force: bool,
-) -> Result<(), Placement> {
-    if let Some(existing) = repo.login(&item.primary_id)
-        && existing.unit != item.unit
-    {
-        return Err(Placement::Kept(format!(
-            "user {} is already described in unit `{}` ({}); move or delete that file first",
-            item.primary_id, existing.unit, existing.file
-        )));
+) -> (usize, Vec<(&'a Imported, String)>, bool) {
+    let (mut written, mut kept, mut failed) = (0, Vec::new(), false);
+    for item in imported {
+        match adopt::place(&start.root, &start.repo, item, force) {
+            Ok(()) => {
+                written += 1;
+                print!("{}", adopt::written(item));
+            }
+            Err(Placement::Kept(reason)) => kept.push((item, reason)),
+            Err(e) => {
+                eprintln!("error: {e}");
+                failed = true;
+            }
+        }
     }
-    let path = root.join(&item.path);
-    if path.exists() && !force {
-        return Err(Placement::Kept(
-            "the file exists; --force overwrites it".into(),
-        ));
-    }
-    let failed =
-        |e: std::io::Error| Placement::Failed(format!("cannot write {}: {e}", path.display()));
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(failed)?;
-    }
-    std::fs::write(&path, &item.text).map_err(failed)
-}
-
-fn print_imported(item: &Imported) {
-    println!("wrote {} ({})", item.path.display(), item.summary);
-    for note in &item.notes {
-        let tag = if note.warning { "warning" } else { "note" };
-        println!("  {tag}: {}", note.text);
-    }
-}
-
-fn summary(
-    repo: &crate::model::AccessRepo,
-    options: &Options,
-    imported: &[Imported],
-    written: usize,
-    kept: usize,
-    other_units: usize,
-) {
-    let mut line = format!(
-        "\nimported {written} login file(s) from Alma ({})",
-        options.environment
-    );
-    if kept > 0 {
-        line.push_str(&format!("; kept {kept} existing file(s)"));
-    }
-    if other_units > 0 {
-        line.push_str(&format!(
-            "; {other_units} user(s) belong to other units than `{}`",
-            options.unit.as_deref().unwrap_or_default()
-        ));
-    }
-    println!("{line}");
-    if imported.is_empty() {
-        println!(
-            "no STAFF user with managed roles was found (the built-in emulated Alma is seeded from this repository's own logins)"
-        );
-    }
-    let extra = imported
-        .iter()
-        .filter(|i| i.text.contains("\nadditional_roles:"))
-        .count();
-    let changing = imported.iter().filter(|i| !i.plan.is_empty()).count();
-    if written > 0 {
-        println!(
-            "warning: every file has `manager: {}`: set each manager's GitHub handle before the pull request",
-            import::MANAGER_PLACEHOLDER
-        );
-    }
-    if extra > 0 {
-        println!(
-            "warning: {extra} login(s) carry additional_roles (consultation: {}): review them with the systems team (rule A3)",
-            import::CONSULTATION_IMPORTED
-        );
-    }
-    if !options.assume_trained && !repo.institution.required_training.is_empty() {
-        println!(
-            "warning: Alma does not know training dates ({}): none were written, so the imported roles stay inactive until training is recorded (R4); record the dates, or re-run with --assume-trained",
-            repo.institution.required_training.join(", ")
-        );
-    }
-    if changing > 0 {
-        println!("warning: a plan will still change {changing} user(s): see the warnings above");
-    } else if written > 0 {
-        println!("a plan against this Alma now shows no changes for the imported users");
-    }
+    (written, kept, failed)
 }

@@ -19,9 +19,8 @@ pub mod plan;
 pub mod report;
 pub mod review;
 pub mod schemas;
-mod scope;
+pub(crate) mod scope;
 pub mod sweep_inactive;
-mod target;
 pub mod validate;
 
 /// Access-as-code for Ex Libris Alma staff logins.
@@ -78,28 +77,19 @@ pub const EXIT_USAGE: u8 = 2;
 
 /// Runs one parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
+    if !matches!(cli.command, Command::Emulator(_)) {
+        init_logging();
+    }
     let code = match cli.command {
         Command::Validate(args) => validate::run(args),
-        Command::Plan(args) => {
-            init_logging();
-            plan::run(args)
-        }
-        Command::Apply(args) => {
-            init_logging();
-            apply::run(args)
-        }
+        Command::Plan(args) => plan::run(args),
+        Command::Apply(args) => apply::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Emulator(args) => emulator::run(args),
-        Command::Approvals(args) => {
-            init_logging();
-            approvals::run(args)
-        }
+        Command::Approvals(args) => approvals::run(args),
         Command::Codeowners(args) => codeowners::run(args),
         Command::Schemas(args) => schemas::run(args),
-        Command::Import(args) => {
-            init_logging();
-            import::run(args)
-        }
+        Command::Import(args) => import::run(args),
         Command::Report(args) => report::run(args),
         Command::Lifecycle(args) => lifecycle::run(args),
         Command::SweepInactive(args) => sweep_inactive::run(args),

@@ -9,11 +9,11 @@ use std::path::PathBuf;
 use clap::ValueEnum;
 
 use super::scope::{self, ScopeArgs};
-use super::target::{self, Access};
 use super::{EXIT_FAILURE, EXIT_OK};
-use crate::reconcile::plan::SavedPlan;
+use crate::reconcile::target::Access;
+
 use crate::reconcile::render::{self, Legend};
-use crate::reconcile::{self, Plan, markdown};
+use crate::reconcile::{self, markdown, saved};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -55,21 +55,11 @@ pub fn run(args: Args) -> u8 {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let result = scope::runtime().block_on(async {
-        let targets = target::connect(
-            &start.repo,
-            &connection,
-            &request.environments,
-            start.repo_root(),
-            Access::Read,
-            start.today,
-        )
-        .await?;
-        let plan = reconcile::plan(&targets.clients, &request)
+    let envs = &request.environments;
+    let result = scope::with_alma(&start, &connection, envs, Access::Read, async |alma| {
+        reconcile::plan(alma, &request)
             .await
-            .map_err(|e| e.to_string());
-        targets.close().await;
-        plan
+            .map_err(|e| e.to_string())
     });
     let plan = match result {
         Ok(plan) => plan,
@@ -79,7 +69,7 @@ pub fn run(args: Args) -> u8 {
         }
     };
     if let Some(path) = &args.out
-        && let Err(e) = save(&plan, path)
+        && let Err(e) = saved::write(&plan, path)
     {
         eprintln!("error: cannot write {}: {e}", path.display());
         return EXIT_FAILURE;
@@ -96,7 +86,7 @@ pub fn run(args: Args) -> u8 {
             "{}",
             render::text(&plan, &Legend::for_plan(&start.repo.catalog, &plan))
         ),
-        Format::Json => println!("{}", artifact(&plan)),
+        Format::Json => println!("{}", saved::artifact(&plan)),
         Format::Markdown => {
             let legend = Legend::for_plan(&start.repo.catalog, &plan);
             print!(
@@ -117,20 +107,4 @@ pub fn run(args: Args) -> u8 {
     } else {
         EXIT_OK
     }
-}
-
-/// The plan artifact: the plan with its digest.
-pub fn artifact(plan: &Plan) -> String {
-    let saved = SavedPlan {
-        digest: plan.digest(),
-        plan: plan.clone(),
-    };
-    serde_json::to_string_pretty(&saved).expect("plans serialize")
-}
-
-fn save(plan: &Plan, path: &std::path::Path) -> std::io::Result<()> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)?;
-    }
-    std::fs::write(path, artifact(plan) + "\n")
 }

@@ -13,10 +13,10 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use super::scope::{self, ScopeArgs};
-use super::target::{self, Access};
 use super::{EXIT_FAILURE, EXIT_OK};
-use crate::history;
+use crate::git;
 use crate::reconcile::render::Legend;
+use crate::reconcile::target::Access;
 use crate::report;
 
 #[derive(Debug, clap::Args)]
@@ -49,7 +49,7 @@ pub fn run(args: Args) -> u8 {
     };
     let commit = scope::commit_of(&start);
     let mut built = report::build(&start.repo, start.today, commit);
-    if let Ok(changes) = history::last_changes(&start.root) {
+    if let Ok(changes) = git::last_changes(&start.root) {
         let interval = crate::lifecycle::recert::interval_days(&start.repo.institution);
         built = built.with_history(&changes, interval);
     }
@@ -98,20 +98,11 @@ fn read_alma(start: &scope::Start) -> Result<crate::reconcile::Plan, String> {
     };
     let request = scope::request(&args, start)
         .map_err(|_| "the environments cannot be planned".to_string())?;
-    scope::runtime().block_on(async {
-        let targets = target::connect(
-            &start.repo,
-            &start.repo.institution.connection(),
-            &request.environments,
-            start.repo_root(),
-            Access::Read,
-            start.today,
-        )
-        .await?;
-        let plan = crate::reconcile::plan(&targets.clients, &request)
+    let connection = start.repo.institution.connection();
+    let envs = &request.environments;
+    scope::with_alma(start, &connection, envs, Access::Read, async |alma| {
+        crate::reconcile::plan(alma, &request)
             .await
-            .map_err(|e| format!("reading Alma failed: {e}"));
-        targets.close().await;
-        plan
+            .map_err(|e| format!("reading Alma failed: {e}"))
     })
 }

@@ -1,17 +1,18 @@
 //! What `plan` and `apply` share: which access folder, environments and
 //! logins a run covers, and the validated repository it starts from.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
 use super::{access_root, today_or};
+use crate::alma::AlmaClient;
 use crate::diag::render;
-use crate::history;
 use crate::model::{AccessRepo, Connection};
-use crate::reconcile::requested::Requested;
-use crate::reconcile::{Plan, Request, Scope};
+use crate::reconcile::Request;
+use crate::reconcile::select::{self, SelectError, Selection};
+use crate::reconcile::target::{self, Access, Targets};
 use crate::validate;
 
 #[derive(Debug, Clone, clap::Args)]
@@ -77,182 +78,107 @@ pub fn load(path: &Path, today: Option<NaiveDate>) -> Result<Start, u8> {
     }
 }
 
-/// Builds the plan request; a selection that cannot be honoured is printed
-/// and answered with the usage exit code.
-pub fn request<'a>(args: &ScopeArgs, start: &'a Start) -> Result<Request<'a>, u8> {
-    build_request(args, start).map_err(|message| {
-        eprintln!("error: {message}");
-        super::EXIT_USAGE
-    })
-}
-
-/// Builds the plan request: environments, logins, deletions and the commit.
-fn build_request<'a>(args: &ScopeArgs, start: &'a Start) -> Result<Request<'a>, String> {
-    let institution = &start.repo.institution;
-    let environments = if args.environments.is_empty() {
-        let mut envs = institution.default_environments.clone();
-        envs.extend(
-            institution
-                .environments
-                .keys()
-                .filter(|e| !envs.contains(e))
-                .cloned()
-                .collect::<Vec<_>>(),
-        );
-        envs
-    } else {
-        for env in &args.environments {
-            if !institution.environments.contains_key(env) {
-                return Err(format!(
-                    "unknown environment `{env}`; institution.yaml defines: {}",
-                    institution
-                        .environments
-                        .keys()
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
-            }
+impl ScopeArgs {
+    /// What the flags select.
+    pub fn selection(&self) -> Selection {
+        Selection {
+            environments: self.environments.clone(),
+            only: self.only.clone(),
+            changed_since: self.changed_since.clone(),
         }
-        args.environments.clone()
-    };
-    let mut tables = Vec::new();
-    let mut reviewed = BTreeMap::new();
-    let (scope, only, deleted) = if !args.only.is_empty() {
-        let mut ids = BTreeSet::new();
-        for path in &args.only {
-            let stem = path
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .ok_or_else(|| format!("`{}` is not a login file", path.display()))?;
-            let login = start.repo.login(stem).ok_or_else(|| {
-                format!(
-                    "`{}` is not a login file of this repository",
-                    path.display()
-                )
-            })?;
-            ids.insert(login.primary_id.to_lowercase());
+    }
+
+    /// The flags that select what `selection` does, on this folder and day.
+    pub fn with(&self, selection: Selection) -> ScopeArgs {
+        ScopeArgs {
+            path: self.path.clone(),
+            environments: selection.environments,
+            only: selection.only,
+            changed_since: selection.changed_since,
+            today: self.today,
         }
-        let paths = args.only.iter().map(|p| p.display().to_string()).collect();
-        (Scope::Only { paths }, Some(ids), Vec::new())
-    } else if let Some(base) = &args.changed_since {
-        let changes = history::changed_since(&start.root, base, &start.repo)?;
-        let scope = Scope::ChangedSince {
-            base: base.clone(),
-            files: changes.files,
-        };
-        reviewed = reviewed_requests(start, base);
-        let only = (!changes.everything).then_some(changes.logins);
-        tables = changes.tables;
-        (scope, only, changes.deleted)
-    } else {
-        (Scope::Full, None, Vec::new())
-    };
-    let commit = commit_of(start);
-    Ok(Request {
-        repo: &start.repo,
-        today: start.today,
-        environments,
-        scope,
-        only,
-        deleted,
-        commit,
-        tables,
-        reviewed,
-        progress: super::terminal_progress(),
-        notices: Vec::new(),
-    })
-}
-
-/// What each login asked for at the reviewed revision `base` (the
-/// repository there, validated), by lower-cased primary id; empty when it
-/// does not validate there.
-fn reviewed_requests(start: &Start, base: &str) -> BTreeMap<String, Requested> {
-    let Ok(Some(repo)) = history::repo_at(&start.root, base, start.today) else {
-        return BTreeMap::new();
-    };
-    repo.logins
-        .iter()
-        .map(|login| (login.primary_id.to_lowercase(), Requested::of(login)))
-        .collect()
-}
-
-/// The commit the access folder is at, marked `-dirty` when its working
-/// tree has uncommitted changes; `None` outside git.
-pub fn commit_of(start: &Start) -> Option<String> {
-    history::head_commit(&start.root).map(|c| {
-        if history::is_dirty(&start.root) {
-            format!("{c}-dirty")
-        } else {
-            c
-        }
-    })
-}
-
-/// The selection a saved plan was made with, to plan it afresh: its
-/// environments and scope, on the access folder and day of `args`.
-pub fn selection_of(plan: &Plan, args: &ScopeArgs) -> ScopeArgs {
-    let (only, changed_since) = match &plan.scope {
-        Scope::Full => (Vec::new(), None),
-        Scope::ChangedSince { base, .. } => (Vec::new(), Some(base.clone())),
-        Scope::Only { paths } => (paths.iter().map(PathBuf::from).collect(), None),
-    };
-    ScopeArgs {
-        path: args.path.clone(),
-        environments: plan.environments.clone(),
-        only,
-        changed_since,
-        today: args.today,
     }
 }
 
-/// How `plan` connects to Alma. Planning a change (`--changed-since REV`),
-/// everything about the connection comes from the reviewed `institution.yaml`
-/// at `REV`, never from the change: the change's own settings are noted as
-/// taking effect after merge, and an environment the reviewed revision does
-/// not have is left out. Otherwise the checkout's settings are used.
+/// Prints a selection that cannot be planned; returns the exit code.
+fn refused(e: SelectError) -> u8 {
+    eprintln!("error: {e}");
+    if e.is_usage() {
+        super::EXIT_USAGE
+    } else {
+        super::EXIT_FAILURE
+    }
+}
+
+/// Builds the plan request ([`select::request`]), with progress on a
+/// terminal; a selection that cannot be honoured is printed.
+pub fn request<'a>(args: &ScopeArgs, start: &'a Start) -> Result<Request<'a>, u8> {
+    let progress = super::terminal_progress();
+    select::request(
+        &start.repo,
+        &start.root,
+        start.today,
+        &args.selection(),
+        progress,
+    )
+    .map_err(refused)
+}
+
+/// How `plan` connects to Alma ([`select::connection`]).
 pub fn plan_connection(
     args: &ScopeArgs,
     start: &Start,
     request: &mut Request<'_>,
 ) -> Result<Connection, u8> {
-    let Some(rev) = &args.changed_since else {
-        return Ok(start.repo.institution.connection());
-    };
-    let fail = |message: String| {
-        eprintln!("error: {message}");
-        super::EXIT_FAILURE
-    };
-    let reviewed = history::institution_at(&start.root, rev)
-        .map_err(|why| {
-            fail(format!(
-                "cannot read the reviewed settings: {why}; a change is planned only with the \
-                 Alma connection of a reviewed revision that has a valid institution.yaml"
-            ))
-        })?
-        .connection();
-    for difference in reviewed.differences(&start.repo.institution.connection()) {
-        request.notices.push(format!(
-            "institution.yaml: {difference}: planned with the reviewed setting; takes effect after merge"
-        ));
+    select::connection(&start.repo, &start.root, &args.selection(), request).map_err(refused)
+}
+
+/// The commit the access folder is at (`-dirty` with uncommitted changes).
+pub fn commit_of(start: &Start) -> Option<String> {
+    select::commit_of(&start.root)
+}
+
+/// Connects to the environments ([`target::connect`]); with no key set,
+/// the built-in emulator starts from `synth::built_in`, and stderr says so.
+pub async fn connect(
+    start: &Start,
+    connection: &Connection,
+    environments: &[String],
+    access: Access,
+) -> Result<Targets, String> {
+    let seed = crate::synth::built_in;
+    let targets = target::connect(
+        &start.repo,
+        connection,
+        environments,
+        start.repo_root(),
+        access,
+        start.today,
+        &seed,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    if let Some(note) = &targets.note {
+        eprintln!("note: {note}");
     }
-    let mut kept = Vec::new();
-    for env in std::mem::take(&mut request.environments) {
-        if reviewed.environments.contains_key(&env) {
-            kept.push(env);
-        } else if args.environments.contains(&env) {
-            return Err(fail(format!(
-                "environment `{env}` is not in the reviewed institution.yaml at `{rev}`; \
-                 it can be planned after the change is merged"
-            )));
-        } else {
-            request.notices.push(format!(
-                "environment `{env}` is new in this change: it is not planned before merge"
-            ));
-        }
-    }
-    request.environments = kept;
-    Ok(reviewed)
+    Ok(targets)
+}
+
+/// Connects to the environments, does `work` with their clients, and
+/// closes the connections, on a runtime of its own.
+pub fn with_alma<T>(
+    start: &Start,
+    connection: &Connection,
+    environments: &[String],
+    access: Access,
+    work: impl AsyncFnOnce(&BTreeMap<String, AlmaClient>) -> Result<T, String>,
+) -> Result<T, String> {
+    runtime().block_on(async {
+        let targets = connect(start, connection, environments, access).await?;
+        let done = work(&targets.clients).await;
+        targets.close().await;
+        done
+    })
 }
 
 /// A runtime for one command: two worker threads suit the network-bound work.

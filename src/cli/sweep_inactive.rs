@@ -19,45 +19,15 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use super::lifecycle::ProposalArgs;
-use super::target::{self, Access};
 use super::{EXIT_FAILURE, EXIT_USAGE, Format, emit, scope};
 use crate::alma::AlmaRead;
-use crate::lifecycle::inactivity;
-use crate::lifecycle::last_logins::{self, ALMA_RETENTION_DAYS, Fetched};
-use crate::lifecycle::login_report::{self, LoginReport};
-use crate::lifecycle::suspend;
-
-mod output;
-
-/// What the report must hold, shown after the options in `--help`.
-pub const COLUMNS: &str = "\
-The Staff Login Report: in Alma, Configuration > General > Staff Login Report,
-Export List > \"Excel (current view)\"; XLSX or CSV (told apart by content, then
-extension). The first row (of the first 50) naming both columns is the header;
-case, spaces, underscores and a (suffix) are ignored:
-  user        Primary Identifier | Primary ID | User ID | User Identifier |
-              Identifier  (User Name | Username only when none of these is there)
-  last login  Last Login | Last Login Date | Last Login Time |
-              Last Login Date and Time | Last Logged In | Login Date
-              an XLSX date cell, or YYYY-MM-DD, YYYY-MM-DD HH:MM:SS, ISO date-time,
-              MM/DD/YYYY [HH:MM[:SS] [AM|PM]]; blank or - : no login within the
-              report's retention
-Other columns are ignored. The report's date: a line above the header such as
-`Report generated: 2026-11-23` (or Report date, Run date, Exported, As of), or
---report-date. A login counts as inactive with no login in the inactivity_days
-up to the report's date; users missing from the report (or without a date) count
-only when --report-retention-days >= inactivity_days, else they are listed as
-unknown and left alone.
-
-With --from-alma the report is read from the Alma API instead
-(GET /users/staff-login-report, login_date_from = today - --report-retention-days
-(at most 90), login_date_to = today, 100 entries a page), with the key in the
-environment's api_key_env (read-only suffices), or the built-in emulator when it
-is not set. Each user's last successful login counts; a user with only failed
-attempts is listed without a login. The report is dated today.";
+use crate::lifecycle::last_logins::{self, ALMA_RETENTION_DAYS};
+use crate::lifecycle::propose;
+use crate::lifecycle::sweep::{self, FromAlma, Input, SweepError, render};
+use crate::reconcile::target::Access;
 
 #[derive(Debug, clap::Args)]
-#[command(after_help = COLUMNS)]
+#[command(after_help = sweep::HELP)]
 #[command(group(
     clap::ArgGroup::new("input")
         .required(true)
@@ -96,33 +66,13 @@ pub struct Args {
     pub format: Format,
 }
 
-/// The last logins, their date, and where they came from.
-struct Input {
-    report: LoginReport,
-    as_of: NaiveDate,
-    source: Source,
-}
-
-enum Source {
-    File(PathBuf),
-    Alma(Box<FromAlma>),
-}
-
-/// What was read from Alma, besides the table.
-struct FromAlma {
-    environment: String,
-    endpoint: String,
-    fetched: Fetched,
-    calls: u64,
-}
-
 pub fn run(args: Args) -> u8 {
     let valid = match scope::load(&args.path, args.today) {
         Ok(valid) => valid,
         Err(code) => return code,
     };
     let input = match &args.staff_login_report {
-        Some(file) => from_file(&args, file, valid.today),
+        Some(file) => sweep::from_file(file, args.report_date, valid.today).map_err(fail),
         None => from_alma(&args, &valid),
     };
     match input.and_then(|input| propose(&args, &valid, &input)) {
@@ -130,157 +80,87 @@ pub fn run(args: Args) -> u8 {
     }
 }
 
-fn fail(code: u8, message: &str) -> u8 {
-    eprintln!("error: {message}");
-    code
-}
-
-/// The exported report, checked.
-fn from_file(args: &Args, file: &std::path::Path, today: NaiveDate) -> Result<Input, u8> {
-    let report = login_report::read(file).map_err(|m| fail(EXIT_USAGE, &m))?;
-    let as_of = args.report_date.or(report.generated).ok_or_else(|| {
-        fail(
-            EXIT_USAGE,
-            "the report does not say when it was generated; pass --report-date DATE (the day it was exported)",
-        )
-    })?;
-    if as_of > today {
-        let message = format!("the report's date {as_of} is after today ({today})");
-        return Err(fail(EXIT_USAGE, &message));
+fn fail(e: SweepError) -> u8 {
+    eprintln!("error: {e}");
+    if e.is_usage() {
+        EXIT_USAGE
+    } else {
+        EXIT_FAILURE
     }
-    if report.rows == 0 {
-        return Err(fail(
-            EXIT_FAILURE,
-            "the report lists no users; export it again",
-        ));
-    }
-    Ok(Input {
-        report,
-        as_of,
-        source: Source::File(file.to_path_buf()),
-    })
 }
 
 /// The report read from Alma for the retention up to today.
 fn from_alma(args: &Args, valid: &scope::Start) -> Result<Input, u8> {
     let inst = &valid.repo.institution;
-    let environment = match &args.environment {
-        Some(env) if inst.environments.contains_key(env) => env.clone(),
-        Some(env) => {
-            let known: Vec<&str> = inst.environments.keys().map(String::as_str).collect();
-            let message = format!(
-                "unknown environment `{env}`; institution.yaml defines: {}",
-                known.join(", ")
-            );
-            return Err(fail(EXIT_USAGE, &message));
-        }
-        None => inst
-            .default_environments
-            .first()
-            .or_else(|| inst.environments.keys().next())
-            .cloned()
-            .ok_or_else(|| fail(EXIT_USAGE, "institution.yaml defines no environment"))?,
-    };
-    if args.report_retention_days > ALMA_RETENTION_DAYS {
-        let message = format!(
-            "--report-retention-days {}: Alma keeps staff logins for at most {ALMA_RETENTION_DAYS} days",
-            args.report_retention_days
-        );
-        return Err(fail(EXIT_USAGE, &message));
-    }
+    let environment = inst
+        .environment(args.environment.as_deref())
+        .map_err(|e| fail(e.into()))?;
+    sweep::check_retention(args.report_retention_days).map_err(fail)?;
     let today = valid.today;
-    let read = scope::runtime().block_on(async {
-        let targets = target::connect(
-            &valid.repo,
-            &inst.connection(),
-            std::slice::from_ref(&environment),
-            valid.repo_root(),
-            Access::Read,
-            today,
-        )
-        .await?;
-        let client = &targets.clients[&environment];
-        let fetched = last_logins::fetch(client, today, args.report_retention_days).await;
-        let (endpoint, calls) = (client.endpoint(), client.usage().calls);
-        targets.close().await;
-        fetched
-            .map(|f| (f, endpoint, calls))
-            .map_err(|e| e.to_string())
-    });
-    let (mut fetched, endpoint, calls) = read.map_err(|m| fail(EXIT_FAILURE, &m))?;
-    if fetched.entries == 0 {
-        let message = format!(
-            "Alma's staff login report ({environment}) lists no login from {} through {}: \
-             nothing is judged on an empty report. (The built-in emulator's state may predate \
-             staff logins: delete {} to seed it afresh.)",
-            fetched.from,
-            fetched.to,
-            target::emulator_dir(valid.repo_root()).display()
-        );
-        return Err(fail(EXIT_FAILURE, &message));
-    }
-    Ok(Input {
-        report: std::mem::take(&mut fetched.report),
-        as_of: today,
-        source: Source::Alma(Box::new(FromAlma {
-            environment,
-            endpoint,
-            fetched,
-            calls,
-        })),
-    })
+    let envs = std::slice::from_ref(&environment);
+    let read = scope::with_alma(
+        valid,
+        &inst.connection(),
+        envs,
+        Access::Read,
+        async |alma| {
+            let client = &alma[&environment];
+            let fetched = last_logins::fetch(client, today, args.report_retention_days).await;
+            let (endpoint, calls) = (client.endpoint(), client.usage().calls);
+            fetched
+                .map(|f| (f, endpoint, calls))
+                .map_err(|e| e.to_string())
+        },
+    );
+    let (fetched, endpoint, calls) = read.map_err(|m| {
+        eprintln!("error: {m}");
+        EXIT_FAILURE
+    })?;
+    let alma = FromAlma {
+        environment,
+        endpoint,
+        fetched,
+        calls,
+    };
+    sweep::from_alma(
+        alma,
+        today,
+        &crate::reconcile::target::emulator_dir(valid.repo_root()),
+    )
+    .map_err(fail)
 }
 
 /// The sweep of the table, its edits and the branch; then the output.
 fn propose(args: &Args, valid: &scope::Start, input: &Input) -> Result<u8, u8> {
     let today = valid.today;
-    let report = &input.report;
-    let retention = args.report_retention_days;
-    let sweep = inactivity::sweep(&valid.repo, report, input.as_of, retention, today);
-    if sweep.in_report == 0 && !valid.repo.logins.is_empty() {
-        let message = format!(
-            "none of the report's {} users is a login of this repository; check that `{}` holds Alma primary identifiers",
-            report.rows, report.id_column
-        );
-        return Err(fail(EXIT_FAILURE, &message));
-    }
     let branch = args
         .proposal
         .branch
         .clone()
         .unwrap_or_else(|| format!("alma-access/sweep-inactive-{today}"));
-    crate::lifecycle::propose::check_branch_name(&branch).map_err(|m| fail(EXIT_USAGE, &m))?;
-    let edits = suspend::edits(&valid.root, &valid.repo, &sweep, today)
-        .map_err(|m| fail(EXIT_FAILURE, &m))?;
-    let message = suspend::commit_message(&sweep, &evidence(input, retention), today);
+    propose::check_branch_name(&branch).map_err(|e| {
+        eprintln!("error: {e}");
+        EXIT_USAGE
+    })?;
+    let retention = args.report_retention_days;
+    let made = sweep::propose(&valid.repo, &valid.root, input, retention, today).map_err(fail)?;
+    let (edits, message) = (&made.edits, &made.message);
     let proposal =
         args.proposal
-            .deliver(&valid.root, &edits, today, "swept files", &branch, &message)?;
-    let ctx = output::Context {
-        args,
+            .deliver(&valid.root, edits, today, "swept files", &branch, message)?;
+    let view = render::View {
         input,
-        sweep: &sweep,
+        sweep: &made.sweep,
         today,
         branch: &branch,
         proposal: proposal.as_ref(),
-        edits: &edits,
-        message: &message,
+        edits,
+        message,
+        dry_run: args.proposal.dry_run,
+        written: args.proposal.write,
     };
-    Ok(emit(&output::render(&ctx)))
-}
-
-/// Where the logins came from, for the commit message.
-fn evidence(input: &Input, retention: u32) -> String {
-    let users = input.report.rows;
-    match &input.source {
-        Source::File(_) => format!(
-            "Staff Login Report of {} ({users} users, retention {retention} days)",
-            input.as_of
-        ),
-        Source::Alma(alma) => format!(
-            "Staff Login Report of {} from the Alma API\n({}: {users} users in {} entries \
-             since {}, retention {retention} days)",
-            input.as_of, alma.environment, alma.fetched.entries, alma.fetched.from
-        ),
-    }
+    Ok(emit(&match args.format {
+        Format::Text => render::text(&view),
+        Format::Json => render::json(&view),
+    }))
 }

@@ -23,6 +23,7 @@
 
 mod build;
 pub mod folder;
+pub mod job;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -9,8 +9,8 @@
 
 use futures_util::StreamExt;
 
-use super::Skipped;
 use super::person::{self, STAFF};
+use super::{SkipReason, Skipped};
 use crate::alma::{AlmaError, AlmaRead, MAX_PAGE, wire};
 use crate::reconcile::{Progress, READ_CONCURRENCY};
 
@@ -86,12 +86,12 @@ pub async fn fetch<R: AlmaRead>(
             Ok(Some(user)) => fetched.users.push(user),
             Ok(None) => fetched.missing.push(Skipped {
                 primary_id: id,
-                reason: "no such user in Alma".into(),
+                reason: SkipReason::NoSuchUser,
             }),
             Err(e @ AlmaError::DailyThreshold { .. }) => return Err(e),
             Err(e) => fetched.failed.push(Skipped {
                 primary_id: id,
-                reason: format!("could not be read: {e}"),
+                reason: SkipReason::ReadFailed(e.to_string()),
             }),
         }
     }

@@ -25,6 +25,7 @@
 //! round trip (import, then plan shows nothing the files could say) is
 //! tested with it.
 
+pub mod adopt;
 pub mod fetch;
 pub mod fit;
 pub mod person;
@@ -45,11 +46,7 @@ use crate::reconcile::{self, Change};
 pub use fetch::{Fetched, fetch};
 use fit::{Fit, Held};
 
-/// The `manager` written into imported files, to be replaced before the
-/// pull request. It has the form of a handle but GitHub never issues it (no
-/// account name holds two hyphens in a row), so nobody can register it and
-/// approve imported logins; the approvals check also never counts it.
-pub const MANAGER_PLACEHOLDER: &str = "set--manager";
+pub use crate::model::login::MANAGER_PLACEHOLDER;
 /// The consultation reference written where the format needs one.
 pub const CONSULTATION_IMPORTED: &str = "imported";
 /// The note of the `suspended` block of a user whose roles are all inactive.
@@ -109,13 +106,38 @@ pub struct Imported {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Skipped {
     pub primary_id: String,
-    pub reason: String,
+    pub reason: SkipReason,
 }
 
-fn skip(user: &wire::User, reason: impl Into<String>) -> Skipped {
+/// Why a user was not imported.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SkipReason {
+    #[error("not a staff user (record type is not STAFF)")]
+    NotStaff,
+    #[error("the primary id cannot name a login file (letters and digits joined by . _ @ -)")]
+    UnusableId,
+    #[error("a protected user (safety.protected_users): managed by hand")]
+    Protected,
+    #[error("unreadable roles: {0}")]
+    UnreadableRoles(String),
+    #[error(
+        "holds no managed roles (only preserved roles such as Patron, or none): a login needs roles (V3)"
+    )]
+    NoManagedRoles,
+    #[error("units.yaml has no units")]
+    NoUnits,
+    #[error("belongs to unit `{0}`")]
+    OtherUnit(String),
+    #[error("no such user in Alma")]
+    NoSuchUser,
+    #[error("could not be read: {0}")]
+    ReadFailed(String),
+}
+
+fn skip(user: &wire::User, reason: SkipReason) -> Skipped {
     Skipped {
         primary_id: user.primary_id.clone(),
-        reason: reason.into(),
+        reason,
     }
 }
 
@@ -137,13 +159,10 @@ pub fn describe(
     let id = user.primary_id.as_str();
     let inst = &repo.institution;
     if !person::record_type(user).is_some_and(|t| t.eq_ignore_ascii_case(person::STAFF)) {
-        return Err(skip(user, "not a staff user (record type is not STAFF)"));
+        return Err(skip(user, SkipReason::NotStaff));
     }
     if !valid_id(id) {
-        return Err(skip(
-            user,
-            "the primary id cannot name a login file (letters and digits joined by . _ @ -)",
-        ));
+        return Err(skip(user, SkipReason::UnusableId));
     }
     if inst
         .safety
@@ -151,23 +170,17 @@ pub fn describe(
         .iter()
         .any(|p| p.eq_ignore_ascii_case(id))
     {
-        return Err(skip(
-            user,
-            "a protected user (safety.protected_users): managed by hand",
-        ));
+        return Err(skip(user, SkipReason::Protected));
     }
-    let all =
-        reconcile::roles_of(user).map_err(|e| skip(user, format!("unreadable roles: {e}")))?;
+    let all = reconcile::roles_of(user)
+        .map_err(|e| skip(user, SkipReason::UnreadableRoles(e.to_string())))?;
     let managed: Vec<Role> = all
         .iter()
         .filter(|r| !inst.preserve_roles.contains(&r.role_type))
         .cloned()
         .collect();
     if managed.is_empty() {
-        return Err(skip(
-            user,
-            "holds no managed roles (only preserved roles such as Patron, or none): a login needs roles (V3)",
-        ));
+        return Err(skip(user, SkipReason::NoManagedRoles));
     }
     let held = Held::of(managed.iter().map(|r| {
         AlmaGrant {
@@ -181,9 +194,9 @@ pub fn describe(
         }
     }));
     let (unit_id, fit, mut notes) = unit::choose_unit(repo, user, &held, options.unit.as_deref())
-        .ok_or_else(|| skip(user, "units.yaml has no units"))?;
+        .ok_or_else(|| skip(user, SkipReason::NoUnits))?;
     if options.unit.as_deref().is_some_and(|u| u != unit_id) {
-        return Err(skip(user, format!("belongs to unit `{unit_id}`")));
+        return Err(skip(user, SkipReason::OtherUnit(unit_id)));
     }
     let unit = &repo.units.0[&unit_id];
     let mut login = probe(repo, unit, &fit);

@@ -143,19 +143,15 @@ fn not_staff_or_no_managed_roles_is_skipped() {
         "UNDERGRAD",
         vec![role("200", "01NFU_INST", &[], "ACTIVE")],
     );
-    assert!(
-        describe(&repo, &patron, &options())
-            .unwrap_err()
-            .reason
-            .contains("managed roles")
+    assert_eq!(
+        describe(&repo, &patron, &options()).unwrap_err().reason,
+        SkipReason::NoManagedRoles
     );
     patron
         .rest
         .insert("record_type".into(), json!({"value": "PUBLIC"}));
-    assert!(
-        describe(&repo, &patron, &options())
-            .unwrap_err()
-            .reason
-            .contains("STAFF")
+    assert_eq!(
+        describe(&repo, &patron, &options()).unwrap_err().reason,
+        SkipReason::NotStaff
     );
 }

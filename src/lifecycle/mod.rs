@@ -7,7 +7,7 @@
 //!
 //! - this file: [`standing`], a login's standing on a day;
 //! - [`calendar`]: what changes today and in the next days (`alma-access lifecycle`);
-//! - [`login_report`] (with [`csv`]): Alma's Staff Login Report, exported as XLSX or CSV;
+//! - [`login_report`]: Alma's Staff Login Report, exported as XLSX or CSV;
 //! - [`last_logins`]: the same report read from the Alma API, reduced to last logins;
 //! - [`inactivity`]: which logins the report shows inactive (R8, `sweep-inactive`);
 //! - [`suspend`]: the suspensions a sweep proposes, and its commit message;
@@ -16,14 +16,15 @@
 //! - [`propose`]: edited files, validated, committed on a new branch for a pull request.
 
 pub mod calendar;
-pub mod csv;
 pub mod edit;
 pub mod inactivity;
 pub mod last_logins;
 pub mod login_report;
 pub mod propose;
 pub mod recert;
+pub mod render;
 pub mod suspend;
+pub mod sweep;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

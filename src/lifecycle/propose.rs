@@ -10,10 +10,10 @@
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use git2::{BranchType, FileMode, Repository, Signature, build::TreeUpdateBuilder};
 
 use crate::diag::render;
-use crate::history;
+use crate::git::GitError;
+use crate::git::branch::{self, Replace};
 use crate::load::{self, RawFile};
 use crate::model::Login;
 use crate::validate;
@@ -29,11 +29,65 @@ pub struct FileEdit {
     pub after: String,
 }
 
-/// The branch written.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Proposal {
-    pub branch: String,
-    pub commit: String,
+pub use crate::git::branch::Proposal;
+
+/// Why a proposal was not made.
+#[derive(Debug, thiserror::Error)]
+pub enum ProposeError {
+    #[error("cannot read `{file}`: {source}")]
+    Read {
+        file: String,
+        source: std::io::Error,
+    },
+    #[error("cannot edit `{file}`: {reason}")]
+    Edit { file: String, reason: String },
+    /// The edited repository has errors; `diagnostics` shows them rendered.
+    #[error("the {what} would not validate; nothing was written")]
+    Invalid { what: String, diagnostics: String },
+    #[error(transparent)]
+    Git(#[from] GitError),
+    #[error("cannot write `{file}`: {source}")]
+    Write {
+        file: String,
+        source: std::io::Error,
+    },
+}
+
+/// How edited files are delivered: committed on a new branch (unless a dry
+/// run, or nothing changed) and, with `write`, also into the working tree.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Delivery {
+    pub dry_run: bool,
+    pub write: bool,
+}
+
+/// Delivers edited login files: checks that the repository with them
+/// validates, commits them on `branch` with `message` (unless a dry run or
+/// nothing changed), and with `write` also writes them into the working
+/// tree. `what` names the files in the error ("swept files").
+pub fn deliver(
+    root: &Path,
+    edits: &[FileEdit],
+    today: NaiveDate,
+    delivery: Delivery,
+    what: &str,
+    branch: &str,
+    message: &str,
+) -> Result<Option<Proposal>, ProposeError> {
+    if let Err(diagnostics) = validate_with(root, edits, today) {
+        return Err(ProposeError::Invalid {
+            what: what.to_string(),
+            diagnostics,
+        });
+    }
+    let mut proposal = None;
+    if !edits.is_empty() && !delivery.dry_run {
+        proposal = Some(commit_branch(root, edits, branch, message)?);
+    }
+    if delivery.write {
+        write_files(edits)?;
+    }
+    Ok(proposal)
 }
 
 /// Reads a login's file from the access folder `root` and edits its text.
@@ -41,14 +95,20 @@ pub fn edit_login(
     root: &Path,
     login: &Login,
     edit: impl FnOnce(&str) -> Result<String, String>,
-) -> Result<FileEdit, String> {
+) -> Result<FileEdit, ProposeError> {
     let path = root
         .join("logins")
         .join(&login.unit)
         .join(format!("{}.yaml", login.primary_id));
-    let before =
-        std::fs::read_to_string(&path).map_err(|e| format!("cannot read `{}`: {e}", login.file))?;
-    let after = edit(&before).map_err(|e| format!("cannot edit `{}`: {e}", login.file))?;
+    let file = || login.file.clone();
+    let before = std::fs::read_to_string(&path).map_err(|source| ProposeError::Read {
+        file: file(),
+        source,
+    })?;
+    let after = edit(&before).map_err(|reason| ProposeError::Edit {
+        file: file(),
+        reason,
+    })?;
     Ok(FileEdit {
         display: login.file.clone(),
         path,
@@ -92,11 +152,8 @@ pub fn validate_with(root: &Path, edits: &[FileEdit], today: NaiveDate) -> Resul
 }
 
 /// Whether `name` is a usable new branch name.
-pub fn check_branch_name(name: &str) -> Result<(), String> {
-    match git2::Branch::name_is_valid(name) {
-        Ok(true) => Ok(()),
-        _ => Err(format!("`{name}` is not a valid git branch name")),
-    }
+pub fn check_branch_name(name: &str) -> Result<(), GitError> {
+    branch::check_branch_name(name)
 }
 
 /// Commits `edits` on a new branch `branch` made from HEAD, with `message`.
@@ -105,98 +162,26 @@ pub fn commit_branch(
     edits: &[FileEdit],
     branch: &str,
     message: &str,
-) -> Result<Proposal, String> {
-    check_branch_name(branch)?;
-    let repo = Repository::discover(root).map_err(|e| {
-        format!(
-            "`{}` is not in a git repository ({}); use --dry-run to see the proposal without a branch",
-            root.display(),
-            e.message()
-        )
-    })?;
-    let workdir = repo
-        .workdir()
-        .ok_or("the git repository has no working tree")?
-        .canonicalize()
-        .map_err(|e| e.to_string())?;
-    let head = repo.head().and_then(|h| h.peel_to_commit()).map_err(|e| {
-        format!(
-            "the repository has no commit to branch from: {}",
-            e.message()
-        )
-    })?;
-    if repo.find_branch(branch, BranchType::Local).is_ok() {
-        return Err(format!(
-            "the branch `{branch}` already exists; delete it or name another with --branch"
-        ));
-    }
-    if history::is_dirty(root) {
-        return Err(format!(
-            "`{}` has changes not committed (or untracked files); commit or stash them first: the branch is made from HEAD",
-            root.display()
-        ));
-    }
-    let head_tree = head.tree().map_err(|e| e.message().to_string())?;
-    let mut update = TreeUpdateBuilder::new();
-    for edit in edits {
-        let rel = edit
-            .path
-            .canonicalize()
-            .ok()
-            .and_then(|p| p.strip_prefix(&workdir).ok().map(Path::to_path_buf))
-            .ok_or_else(|| format!("`{}` is outside the git working tree", edit.display))?;
-        let entry = head_tree
-            .get_path(&rel)
-            .map_err(|_| format!("`{}` is not committed yet", edit.display))?;
-        let committed = repo
-            .find_blob(entry.id())
-            .map_err(|e| e.message().to_string())?;
-        if committed.content() != edit.before.as_bytes() {
-            return Err(format!(
-                "`{}` differs from its last commit; commit or stash the change first",
-                edit.display
-            ));
-        }
-        let blob = repo
-            .blob(edit.after.as_bytes())
-            .map_err(|e| e.message().to_string())?;
-        let mode = if entry.filemode() == i32::from(FileMode::BlobExecutable) {
-            FileMode::BlobExecutable
-        } else {
-            FileMode::Blob
-        };
-        let rel = rel.to_string_lossy().replace('\\', "/");
-        update.upsert(rel.as_str(), blob, mode);
-    }
-    let tree_id = update
-        .create_updated(&repo, &head_tree)
-        .map_err(|e| e.message().to_string())?;
-    let tree = repo
-        .find_tree(tree_id)
-        .map_err(|e| e.message().to_string())?;
-    let sig = repo
-        .signature()
-        .or_else(|_| Signature::now("alma-access", "alma-access@localhost"))
-        .map_err(|e| e.message().to_string())?;
-    let commit = repo
-        .commit(None, &sig, &sig, message, &tree, &[&head])
-        .map_err(|e| format!("cannot commit: {}", e.message()))?;
-    let target = repo
-        .find_commit(commit)
-        .map_err(|e| e.message().to_string())?;
-    repo.branch(branch, &target, false)
-        .map_err(|e| format!("cannot create the branch `{branch}`: {}", e.message()))?;
-    Ok(Proposal {
-        branch: branch.to_string(),
-        commit: commit.to_string(),
-    })
+) -> Result<Proposal, GitError> {
+    let files: Vec<Replace<'_>> = edits
+        .iter()
+        .map(|e| Replace {
+            path: &e.path,
+            display: &e.display,
+            before: &e.before,
+            after: &e.after,
+        })
+        .collect();
+    branch::commit_branch(root, &files, branch, message)
 }
 
 /// Writes the edited files into the working tree.
-pub fn write_files(edits: &[FileEdit]) -> Result<(), String> {
+pub fn write_files(edits: &[FileEdit]) -> Result<(), ProposeError> {
     for edit in edits {
-        std::fs::write(&edit.path, &edit.after)
-            .map_err(|e| format!("cannot write `{}`: {e}", edit.display))?;
+        std::fs::write(&edit.path, &edit.after).map_err(|source| ProposeError::Write {
+            file: edit.display.clone(),
+            source,
+        })?;
     }
     Ok(())
 }

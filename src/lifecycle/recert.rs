@@ -7,11 +7,14 @@
 //! Pure: the repository and the day are passed in.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
 use super::calendar::LoginRef;
+use super::edit::{self, NewValue};
+use super::propose::{self, FileEdit, ProposeError};
 use super::{Standing, standing};
 use crate::model::login::AdditionalRole;
 use crate::model::{AccessRepo, Institution, LimitKind, Login};
@@ -83,14 +86,124 @@ pub fn next_review_by(institution: &Institution, today: NaiveDate) -> NaiveDate 
         .unwrap_or(NaiveDate::MAX)
 }
 
+/// Why a re-certification cannot be made.
+#[derive(Debug, thiserror::Error)]
+pub enum RecertError {
+    #[error("unknown unit `{unit}`; units.yaml defines: {}", known.join(", "))]
+    UnknownUnit { unit: String, known: Vec<String> },
+    #[error("not logins of unit `{unit}`: {}", ids.join(", "))]
+    NotInUnit { unit: String, ids: Vec<String> },
+    #[error(transparent)]
+    Propose(#[from] ProposeError),
+}
+
+/// What confirming some of a unit's logins changes.
+#[derive(Debug)]
+pub struct Confirmation<'a> {
+    /// The logins confirmed, by primary id.
+    pub confirmed: Vec<&'a Login>,
+    /// Their files with `review_by` moved (none for a login already there).
+    pub edits: Vec<FileEdit>,
+    /// The commit message for the branch.
+    pub message: String,
+}
+
+/// The primary ids in a confirmation file: one per line, `#` starts a comment.
+pub fn ids_in(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| l.split('#').next().unwrap_or_default().trim())
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// Confirms the logins `ids` of the reviewed unit: each file's `review_by`
+/// moves to the review's `next_review_by`, only that value edited (inserted
+/// when absent, comments kept). Every id must be a login of the unit.
+pub fn confirm<'a>(
+    repo: &'a AccessRepo,
+    root: &Path,
+    review: &UnitReview,
+    ids: &[String],
+) -> Result<Confirmation<'a>, RecertError> {
+    let mut confirmed: Vec<&Login> = Vec::new();
+    let mut unknown = Vec::new();
+    for id in ids {
+        match repo.login(id).filter(|l| l.unit == review.unit) {
+            Some(login) if !confirmed.iter().any(|c| c.primary_id == login.primary_id) => {
+                confirmed.push(login)
+            }
+            Some(_) => {}
+            None => unknown.push(id.clone()),
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(RecertError::NotInUnit {
+            unit: review.unit.clone(),
+            ids: unknown,
+        });
+    }
+    confirmed.sort_by(|a, b| a.primary_id.cmp(&b.primary_id));
+    let until = review.next_review_by;
+    let value = NewValue::Scalar(until.to_string());
+    let edits = confirmed
+        .iter()
+        .filter(|login| login.review_by != Some(until))
+        .map(|login| {
+            propose::edit_login(root, login, |t| edit::set_top_level(t, "review_by", &value))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let message = commit_message(review, &confirmed);
+    Ok(Confirmation {
+        confirmed,
+        edits,
+        message,
+    })
+}
+
+/// The commit message: a title and one line per confirmed login.
+fn commit_message(review: &UnitReview, confirmed: &[&Login]) -> String {
+    let n = confirmed.len();
+    let mut out = format!(
+        "Re-certify {n} login{} of {} until {}\n\n",
+        if n == 1 { "" } else { "s" },
+        review.unit,
+        review.next_review_by
+    );
+    out.push_str(&format!(
+        "Confirmed on {} that these grants still match the job;\n\
+         review_by moves to {} ({} days on):\n\n",
+        review.today, review.next_review_by, review.review_interval_days
+    ));
+    for login in confirmed {
+        let was = login
+            .review_by
+            .map_or_else(|| "not set".to_string(), |d| d.to_string());
+        out.push_str(&format!(
+            "- {}, {}, {}: review_by {was} -> {}\n",
+            login.primary_id, login.name, login.unit, review.next_review_by
+        ));
+    }
+    out.push_str(
+        "\nProposed by `alma-access review --confirm`; the unit's liaison and\n\
+         each login's manager approve it (A1).\n",
+    );
+    out
+}
+
 /// The review of `unit`'s logins on `today`.
-pub fn unit_review(repo: &AccessRepo, unit: &str, today: NaiveDate) -> Result<UnitReview, String> {
-    let found = repo.units.get(unit).ok_or_else(|| {
-        format!(
-            "unknown unit `{unit}`; units.yaml defines: {}",
-            repo.units.ids().collect::<Vec<_>>().join(", ")
-        )
-    })?;
+pub fn unit_review(
+    repo: &AccessRepo,
+    unit: &str,
+    today: NaiveDate,
+) -> Result<UnitReview, RecertError> {
+    let found = repo
+        .units
+        .get(unit)
+        .ok_or_else(|| RecertError::UnknownUnit {
+            unit: unit.to_string(),
+            known: repo.units.ids().map(String::from).collect(),
+        })?;
     let logins = repo
         .logins
         .iter()

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 
 use super::edit::{self, NewValue};
 use super::inactivity::{Evidence, Finding, Sweep};
-use super::propose::{self, FileEdit};
+use super::propose::{self, FileEdit, ProposeError};
 use crate::model::AccessRepo;
 
 /// The edited file of every login the sweep found inactive; `root` is the
@@ -21,7 +21,7 @@ pub fn edits(
     repo: &AccessRepo,
     sweep: &Sweep,
     today: NaiveDate,
-) -> Result<Vec<FileEdit>, String> {
+) -> Result<Vec<FileEdit>, ProposeError> {
     sweep
         .inactive
         .iter()

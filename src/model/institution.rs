@@ -46,7 +46,34 @@ pub enum UnmanagedAccess {
     Remove,
 }
 
+/// An environment asked for that institution.yaml does not define.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum EnvironmentError {
+    #[error("unknown environment `{asked}`; institution.yaml defines: {}", known.join(", "))]
+    Unknown { asked: String, known: Vec<String> },
+    #[error("institution.yaml defines no environment")]
+    None,
+}
+
 impl Institution {
+    /// The environment a command works on: the one asked for, which must
+    /// be defined, or else the first default one (or the first defined).
+    pub fn environment(&self, asked: Option<&str>) -> Result<String, EnvironmentError> {
+        match asked {
+            Some(env) if self.environments.contains_key(env) => Ok(env.to_string()),
+            Some(env) => Err(EnvironmentError::Unknown {
+                asked: env.to_string(),
+                known: self.environments.keys().cloned().collect(),
+            }),
+            None => self
+                .default_environments
+                .first()
+                .or_else(|| self.environments.keys().next())
+                .cloned()
+                .ok_or(EnvironmentError::None),
+        }
+    }
+
     /// The members of the central systems team (`approver_groups.systems`).
     pub fn systems_group(&self) -> impl Iterator<Item = &str> {
         self.approver_groups

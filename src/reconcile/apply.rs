@@ -22,6 +22,7 @@ use super::diff::Held;
 use super::plan::{Plan, UserPlan, UserStatus};
 
 mod roles;
+pub mod run;
 
 use roles::{same_roles, with_roles};
 

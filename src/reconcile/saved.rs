@@ -15,6 +15,23 @@ use std::path::{Path, PathBuf};
 use super::plan::{ChangeKind, FORMAT, Plan, SavedPlan, UserStatus};
 use crate::alma::Role;
 
+/// The plan as saved and printed for machines: the plan with its digest.
+pub fn artifact(plan: &Plan) -> String {
+    let saved = SavedPlan {
+        digest: plan.digest(),
+        plan: plan.clone(),
+    };
+    serde_json::to_string_pretty(&saved).expect("plans serialize")
+}
+
+/// Writes the plan's artifact to `path`, making its folder.
+pub fn write(plan: &Plan, path: &Path) -> std::io::Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(path, artifact(plan) + "\n")
+}
+
 /// Why a saved plan cannot be applied.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SavedPlanError {

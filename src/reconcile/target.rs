@@ -1,22 +1,56 @@
-//! Where plan and apply talk to: the real Alma of each environment when its
-//! API key variable (named in institution.yaml) is set, or, when none is,
-//! the built-in emulated Alma, seeded from the access repository, served on
-//! 127.0.0.1 and reached through the same HTTP client. The emulator's state
-//! lives in `.alma-access/emulator/<environment>.json` beside the access
-//! folder, so a plan after an apply sees what the apply wrote.
+//! Where a run talks to: the real Alma of each environment when its API
+//! key variable (named in institution.yaml) is set, or, when none is, the
+//! built-in emulated Alma, served on 127.0.0.1 and reached through the same
+//! HTTP client. The caller says what the emulator holds when it starts
+//! (the command line: `synth::built_in`). Its state lives in
+//! `.alma-access/emulator/<environment>.json` beside the access folder, so
+//! a plan after an apply sees what the apply wrote; a state folder reached
+//! through a link is refused.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use crate::alma::{AlmaClient, ApiKey, ClientConfig};
+use crate::alma::{AlmaClient, AlmaError, ApiKey, ClientConfig};
 use crate::emulator::{self, Emulator, Server, State};
 use crate::model::{AccessRepo, Connection};
+
+/// What the built-in emulator holds for an environment when it starts.
+pub type Seed<'a> = &'a dyn Fn(&AccessRepo, &str, NaiveDate) -> State;
+
+/// Why a run cannot talk to Alma.
+#[derive(Debug, thiserror::Error)]
+pub enum TargetError {
+    #[error("environment `{0}` is not in institution.yaml")]
+    UnknownEnvironment(String),
+    #[error(
+        "the API key variable{} {} {} not set; set {} or choose environments with --env",
+        if .0.len() == 1 { "" } else { "s" },
+        .0.join(", "),
+        if .0.len() == 1 { "is" } else { "are" },
+        if .0.len() == 1 { "it" } else { "them" }
+    )]
+    MissingKeys(Vec<String>),
+    #[error("cannot connect to Alma for environment `{environment}`: {source}")]
+    Client {
+        environment: String,
+        source: AlmaError,
+    },
+    #[error(
+        "{} is a symbolic link; the built-in emulator keeps its state only in a real folder: remove the link",
+        .0.display()
+    )]
+    LinkedState(PathBuf),
+    #[error("the built-in emulator: {0}")]
+    Emulator(String),
+}
 
 /// The Alma connections of one run.
 pub struct Targets {
     pub clients: BTreeMap<String, AlmaClient>,
+    /// Said once when the built-in emulator stands in for Alma.
+    pub note: Option<String>,
     /// The emulators being served (kept alive for the run); empty for real Alma.
     servers: Vec<Server>,
 }
@@ -39,7 +73,8 @@ pub enum Access {
 
 /// Connects to every environment in `environments`, as `connection` says
 /// (the checkout's institution.yaml, or the reviewed one when planning a
-/// change). `repo` seeds the built-in emulator when no key is set.
+/// change). With no key set, the built-in emulator stands in, started from
+/// `seed` of `repo` when it has no state yet.
 pub async fn connect(
     repo: &AccessRepo,
     connection: &Connection,
@@ -47,14 +82,15 @@ pub async fn connect(
     repo_root: &Path,
     access: Access,
     today: NaiveDate,
-) -> Result<Targets, String> {
+    seed: Seed<'_>,
+) -> Result<Targets, TargetError> {
     let mut keys = BTreeMap::new();
     let mut missing = Vec::new();
     for env in environments {
         let config = connection
             .environments
             .get(env)
-            .ok_or_else(|| format!("environment `{env}` is not in institution.yaml"))?;
+            .ok_or_else(|| TargetError::UnknownEnvironment(env.clone()))?;
         match std::env::var(&config.api_key_env) {
             Ok(key) if !key.trim().is_empty() => {
                 keys.insert(env.clone(), key);
@@ -63,16 +99,11 @@ pub async fn connect(
         }
     }
     if keys.is_empty() {
-        return emulated(repo, environments, repo_root, access, today, &missing).await;
+        let day = Day { repo, today, seed };
+        return emulated(&day, environments, repo_root, access, &missing).await;
     }
     if !missing.is_empty() {
-        return Err(format!(
-            "the API key variable{} {} {} not set; set {} or choose environments with --env",
-            if missing.len() == 1 { "" } else { "s" },
-            missing.join(", "),
-            if missing.len() == 1 { "is" } else { "are" },
-            if missing.len() == 1 { "it" } else { "them" }
-        ));
+        return Err(TargetError::MissingKeys(missing));
     }
     let mut clients = BTreeMap::new();
     for (env, key) in keys {
@@ -88,12 +119,15 @@ pub async fn connect(
                 .clone()
                 .unwrap_or_else(|| env.clone()),
         );
-        let client = AlmaClient::new(client)
-            .map_err(|e| format!("cannot connect to Alma for environment `{env}`: {e}"))?;
+        let client = AlmaClient::new(client).map_err(|source| TargetError::Client {
+            environment: env.clone(),
+            source,
+        })?;
         clients.insert(env, client);
     }
     Ok(Targets {
         clients,
+        note: None,
         servers: Vec::new(),
     })
 }
@@ -111,15 +145,12 @@ fn base_url(api_url: &str) -> String {
 /// Refuses a state folder reached through a link (`.alma-access` or its
 /// `emulator` folder committed as a link in a checkout): the emulator's
 /// state is read and written there, so it is never followed elsewhere.
-fn no_links(repo_root: &Path, dir: &Path) -> Result<(), String> {
+fn no_links(repo_root: &Path, dir: &Path) -> Result<(), TargetError> {
     let state = repo_root.join(".alma-access");
     for path in [state.as_path(), dir] {
         let linked = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
         if linked {
-            return Err(format!(
-                "{} is a symbolic link; the built-in emulator keeps its state only in a real folder: remove the link",
-                path.display()
-            ));
+            return Err(TargetError::LinkedState(path.to_path_buf()));
         }
     }
     Ok(())
@@ -130,19 +161,27 @@ pub fn emulator_dir(repo_root: &Path) -> PathBuf {
     repo_root.join(".alma-access").join("emulator")
 }
 
+/// What the emulator starts from: the repository, the day, and the seed.
+struct Day<'a> {
+    repo: &'a AccessRepo,
+    today: NaiveDate,
+    seed: Seed<'a>,
+}
+
 async fn emulated(
-    repo: &AccessRepo,
+    day: &Day<'_>,
     environments: &[String],
     repo_root: &Path,
     access: Access,
-    today: NaiveDate,
     missing: &[String],
-) -> Result<Targets, String> {
+) -> Result<Targets, TargetError> {
     let dir = emulator_dir(repo_root);
     no_links(repo_root, &dir)?;
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    eprintln!(
-        "note: no Alma API key is set ({}): using the built-in emulated Alma, seeded from the access repository \
+    let failed = |e: &dyn std::fmt::Display| TargetError::Emulator(e.to_string());
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| failed(&format!("cannot create {}: {e}", dir.display())))?;
+    let note = format!(
+        "no Alma API key is set ({}): using the built-in emulated Alma \
          (state in {}; delete it to start over)",
         missing.join(", "),
         dir.display()
@@ -152,17 +191,17 @@ async fn emulated(
     for env in environments {
         let path = dir.join(format!("{env}.json"));
         if !path.exists() {
-            emulator::seed::from_repo(repo, env, today)
+            (day.seed)(day.repo, env, day.today)
                 .save(&path)
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| failed(&e))?;
         }
-        let state = State::load(&path).map_err(|e| e.to_string())?;
+        let state = State::load(&path).map_err(|e| failed(&e))?;
         let rate = f64::from(state.limits.per_second.max(1));
         let environment_type = state.environment_type.clone();
-        let emulator = Emulator::open(&path).map_err(|e| e.to_string())?;
+        let emulator = Emulator::open(&path).map_err(|e| failed(&e))?;
         let server = emulator::serve(emulator, "127.0.0.1:0")
             .await
-            .map_err(|e| format!("cannot start the emulator: {e}"))?;
+            .map_err(|e| failed(&format!("cannot start it: {e}")))?;
         let key = match access {
             Access::Read => emulator::fixtures::READ_ONLY_KEY,
             Access::Write => emulator::fixtures::READ_WRITE_KEY,
@@ -172,9 +211,13 @@ async fn emulated(
         config.expected_environment = Some(environment_type);
         clients.insert(
             env.clone(),
-            AlmaClient::new(config).map_err(|e| e.to_string())?,
+            AlmaClient::new(config).map_err(|e| failed(&e))?,
         );
         servers.push(server);
     }
-    Ok(Targets { clients, servers })
+    Ok(Targets {
+        clients,
+        note: Some(note),
+        servers,
+    })
 }

@@ -9,22 +9,61 @@
 //! path alone; the `approvals` check enforces the content rules (the
 //! manager, the systems group for sensitive logins, A2, A4 and A5).
 
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
+use crate::model::read::{ReadError, read};
 use crate::model::{Institution, Units};
 
-use super::input::parse_strict;
+/// Why CODEOWNERS cannot be made.
+#[derive(Debug, thiserror::Error)]
+pub enum CodeownersError {
+    /// A table could not be read (a link, a pipe, too large, not UTF-8).
+    #[error("{0}")]
+    Unreadable(String),
+    #[error("{}: {source}", file.display())]
+    Table { file: PathBuf, source: ReadError },
+    #[error("the access folder path `{0}` has characters CODEOWNERS cannot match literally")]
+    Path(String),
+    #[error("the unit id `{0}` cannot be a CODEOWNERS path")]
+    UnitPath(String),
+    #[error("`{0}` is not a GitHub handle")]
+    Handle(String),
+    #[error(
+        "approver_groups.systems in institution.yaml is empty; CODEOWNERS needs it to own the policy files"
+    )]
+    NoSystemsGroup,
+    #[error("cannot resolve `{}`: {source}", path.display())]
+    Resolve {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "the access folder `{}` is not inside the repository `{}` that holds {}",
+        access.display(), repo.display(), output.display()
+    )]
+    Outside {
+        access: PathBuf,
+        repo: PathBuf,
+        output: PathBuf,
+    },
+}
 
 /// Reads `units.yaml` and `institution.yaml` from an access folder.
-pub fn load(access_root: &Path) -> Result<(Units, Institution), String> {
+pub fn load(access_root: &Path) -> Result<(Units, Institution), CodeownersError> {
     // Read as the loader reads: a link or a pipe in a pull request's
     // checkout is refused, never followed into the environment.
-    let read = |name: &str| crate::load::read_text(&access_root.join(name));
-    let units: Units = parse_strict(&read("units.yaml")?)
-        .map_err(|e| format!("{}: {e}", access_root.join("units.yaml").display()))?;
-    let institution: Institution = parse_strict(&read("institution.yaml")?)
-        .map_err(|e| format!("{}: {e}", access_root.join("institution.yaml").display()))?;
-    Ok((units, institution))
+    fn table<T: serde::de::DeserializeOwned>(
+        root: &Path,
+        name: &str,
+    ) -> Result<T, CodeownersError> {
+        let file = root.join(name);
+        let text = crate::load::read_text(&file).map_err(CodeownersError::Unreadable)?;
+        read(&text).map_err(|source| CodeownersError::Table { file, source })
+    }
+    Ok((
+        table(access_root, "units.yaml")?,
+        table(access_root, "institution.yaml")?,
+    ))
 }
 
 /// The CODEOWNERS text. `access_dir` is the access folder's path from the
@@ -33,15 +72,13 @@ pub fn generate(
     units: &Units,
     institution: &Institution,
     access_dir: &str,
-) -> Result<String, String> {
+) -> Result<String, CodeownersError> {
     let dir = access_dir.trim_matches('/');
     if dir
         .chars()
         .any(|c| c.is_whitespace() || matches!(c, '#' | '*' | '?' | '[' | '\\' | '!'))
     {
-        return Err(format!(
-            "the access folder path `{dir}` has characters CODEOWNERS cannot match literally"
-        ));
+        return Err(CodeownersError::Path(dir.to_string()));
     }
     let prefix = if dir.is_empty() || dir == "." {
         "/".to_string()
@@ -52,7 +89,7 @@ pub fn generate(
     let mut systems: Vec<String> = institution.systems_group().map(str::to_string).collect();
     let systems = owners(&mut systems)?;
     if systems.is_empty() {
-        return Err("approver_groups.systems in institution.yaml is empty; CODEOWNERS needs it to own the policy files".into());
+        return Err(CodeownersError::NoSystemsGroup);
     }
     let mut out = String::new();
     out.push_str(&format!(
@@ -75,7 +112,7 @@ pub fn generate(
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
         {
-            return Err(format!("the unit id `{id}` cannot be a CODEOWNERS path"));
+            return Err(CodeownersError::UnitPath(id.to_string()));
         }
         let mut handles = unit.liaisons.clone();
         let liaisons = owners(&mut handles)?;
@@ -102,7 +139,7 @@ pub fn generate(
 }
 
 /// Sorted, de-duplicated `@handle` list; handles must be GitHub user or `org/team` names.
-fn owners(handles: &mut Vec<String>) -> Result<String, String> {
+fn owners(handles: &mut Vec<String>) -> Result<String, CodeownersError> {
     for h in handles.iter() {
         let valid = |part: &str| {
             !part.is_empty()
@@ -115,7 +152,7 @@ fn owners(handles: &mut Vec<String>) -> Result<String, String> {
             None => valid(h),
         };
         if !ok {
-            return Err(format!("`{h}` is not a GitHub handle"));
+            return Err(CodeownersError::Handle(h.clone()));
         }
     }
     handles.sort_by_key(|h| h.to_lowercase());
@@ -154,6 +191,44 @@ pub fn check(expected: &str, path: &Path) -> Freshness {
                 .to_string(),
         ),
     }
+}
+
+/// The access folder's path from the root of the repository that holds
+/// `output` (the folder above `.github/` or `docs/`, else the output's folder).
+pub fn relative_to_repository(access: &Path, output: &Path) -> Result<String, CodeownersError> {
+    let parent = output
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let repo = match parent.file_name().and_then(|n| n.to_str()) {
+        Some(".github" | "docs") => parent
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new(".")),
+        _ => parent,
+    };
+    let canonical = |p: &Path| {
+        p.canonicalize().map_err(|source| CodeownersError::Resolve {
+            path: p.to_path_buf(),
+            source,
+        })
+    };
+    let (access, repo) = (canonical(access)?, canonical(repo)?);
+    let rel = access
+        .strip_prefix(&repo)
+        .map_err(|_| CodeownersError::Outside {
+            access: access.clone(),
+            repo: repo.clone(),
+            output: output.to_path_buf(),
+        })?;
+    let parts: Vec<String> = rel
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    Ok(parts.join("/"))
 }
 
 #[cfg(test)]
@@ -198,7 +273,7 @@ mod tests {
         }
         assert_eq!(check("x", &dir.path().join("absent")), Freshness::Missing);
         std::os::unix::fs::symlink("/proc/self/environ", dir.path().join("units.yaml")).unwrap();
-        let refused = load(dir.path()).unwrap_err();
+        let refused = load(dir.path()).unwrap_err().to_string();
         assert!(refused.contains("symbolic link"), "{refused}");
     }
 

@@ -33,6 +33,7 @@ pub mod local;
 pub mod render;
 pub mod rules;
 pub mod sensitive;
+pub mod sources;
 mod verdict;
 
 use serde::Serialize;

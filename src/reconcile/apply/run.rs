@@ -1,0 +1,228 @@
+//! One apply run, from a fresh plan to the audit log: plan again (and,
+//! given a saved plan, go on only if the fresh one is what it shows), stop
+//! before anything is written when a user could not be read or a safety
+//! rule stops the plan (the caps yield to an audited mass-change reason),
+//! stop at a dry run, take the apply lock, then write user by user. What
+//! the run did is a [`Ran`]; [`done_line`] and [`summary`] say it for
+//! people.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use super::{Done, Report, apply_with};
+use crate::alma::{AlmaError, AlmaRead, AlmaWrite};
+use crate::reconcile::audit::{AuditLog, Outcome};
+use crate::reconcile::lock::{ApplyLock, lock_path};
+use crate::reconcile::plan::{Plan, UserStatus};
+use crate::reconcile::saved::{self, SavedPlanError};
+use crate::reconcile::{Request, render, safety};
+
+/// How to apply.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Write to Alma; without it, a dry run.
+    pub confirm: bool,
+    /// The audit log (JSON Lines); the apply lock is kept beside it.
+    pub audit: PathBuf,
+    /// The reason for an intended mass change past the caps.
+    pub mass_change: Option<String>,
+    /// The roles every write passes through untouched.
+    pub preserve: BTreeSet<String>,
+}
+
+/// Why an apply run stopped with nothing (more) written.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("--allow-mass-change needs the reason for the mass change")]
+    NoReason,
+    #[error("{} covers {}; give no --env, or the same ones", path.display(), saved.join(", "))]
+    OtherEnvironments { path: PathBuf, saved: Vec<String> },
+    #[error(transparent)]
+    Alma(#[from] AlmaError),
+    #[error(transparent)]
+    Saved(#[from] SavedPlanError),
+    /// A user could not be read, or a safety rule stops the plan.
+    #[error("{0}")]
+    Refused(String),
+    #[error("cannot open the audit log {}: {source}", path.display())]
+    Audit {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl RunError {
+    /// Whether the command was asked something it cannot do (exit 2).
+    pub fn is_usage(&self) -> bool {
+        matches!(
+            self,
+            RunError::NoReason | RunError::OtherEnvironments { .. }
+        )
+    }
+}
+
+/// The mass-change reason given, trimmed; an empty one is refused.
+pub fn mass_change(reason: Option<&str>) -> Result<Option<String>, RunError> {
+    match reason.map(str::trim) {
+        Some("") => Err(RunError::NoReason),
+        other => Ok(other.map(str::to_string)),
+    }
+}
+
+/// A saved plan is planned again with its own environments: other ones
+/// asked for are refused.
+pub fn same_environments(path: &Path, saved: &Plan, asked: &[String]) -> Result<(), RunError> {
+    if asked.is_empty() || asked == saved.environments {
+        return Ok(());
+    }
+    Err(RunError::OtherEnvironments {
+        path: path.to_path_buf(),
+        saved: saved.environments.clone(),
+    })
+}
+
+/// How a run ended, short of an error.
+#[derive(Debug)]
+pub enum Ran {
+    /// Nothing was written: a dry run.
+    DryRun,
+    /// Alma already matches.
+    Nothing,
+    Applied(Report),
+    /// Another apply holds the lock: nothing written to these users.
+    Locked {
+        why: String,
+        users: Vec<(String, String)>,
+    },
+}
+
+/// Who follows a run as it goes (the command line prints).
+pub trait Watch {
+    /// The fresh plan, before anything is decided.
+    fn planned(&mut self, plan: &Plan);
+    /// Something a person should know, e.g. that the last apply stopped midway.
+    fn warning(&mut self, text: &str);
+    /// One user done.
+    fn done(&mut self, done: Done<'_>);
+}
+
+/// Plans `request` afresh, checks it against `saved` (when given) and the
+/// safety rules, and with `options.confirm` takes the lock and applies it;
+/// `watch` sees the plan, warnings, and each user as it is done.
+pub async fn run<C: AlmaRead + AlmaWrite>(
+    clients: &BTreeMap<String, C>,
+    request: &Request<'_>,
+    saved: Option<(&Path, &Plan)>,
+    options: Options,
+    watch: &mut dyn Watch,
+) -> Result<Ran, RunError> {
+    let plan = crate::reconcile::plan(clients, request).await?;
+    if let Some((path, saved)) = saved {
+        saved::compare(path, saved, &plan)?;
+    }
+    watch.planned(&plan);
+    if let Some(refusal) = safety::refusal(&plan, options.mass_change.is_some()) {
+        return Err(RunError::Refused(refusal));
+    }
+    if !options.confirm {
+        return Ok(Ran::DryRun);
+    }
+    let blocked = plan.users.iter().any(|u| u.status == UserStatus::Blocked);
+    if !plan.has_changes() && !blocked {
+        return Ok(Ran::Nothing);
+    }
+    let lock = match ApplyLock::acquire(&lock_path(&options.audit)) {
+        Ok(lock) => lock,
+        Err(why) => {
+            let users = plan
+                .changed()
+                .map(|u| (u.environment.clone(), u.primary_id.clone()))
+                .collect();
+            return Ok(Ran::Locked { why, users });
+        }
+    };
+    if let Some(note) = lock.interrupted_note() {
+        watch.warning(&note);
+    }
+    let audit = AuditLog::open(&options.audit).map_err(|source| RunError::Audit {
+        path: options.audit.clone(),
+        source,
+    })?;
+    let mut audit = audit.with_mass_change(options.mass_change);
+    let mut done = |d: Done<'_>| watch.done(d);
+    let report = apply_with(clients, &plan, &options.preserve, &mut audit, &mut done).await;
+    drop(lock);
+    Ok(Ran::Applied(report))
+}
+
+/// One line per user as apply goes: what became of it, who it is.
+pub fn done_line(done: &Done<'_>) -> String {
+    let user = done.user;
+    let who = user
+        .requested
+        .as_ref()
+        .map_or(String::new(), |r| format!(" {}", r.person()));
+    let what = match done.outcome {
+        Outcome::Applied => "applied",
+        Outcome::VerifyFailed => "NOT VERIFIED",
+        Outcome::Skipped => "skipped",
+        Outcome::Failed | Outcome::Started => "FAILED",
+    };
+    let detail = done.detail.map_or(String::new(), |d| format!(": {d}"));
+    let line = format!(
+        "{what} {} {}{who}{detail}",
+        user.environment, user.primary_id
+    );
+    crate::text::line(&line).into_owned()
+}
+
+/// What a run ended with, for people.
+pub fn summary(ran: &Ran, audit: &Path) -> String {
+    match ran {
+        Ran::DryRun => {
+            "\nDry run: nothing was written to Alma. Run again with --confirm to apply.\n".into()
+        }
+        Ran::Nothing => "\nNothing to apply: Alma already matches the repository.\n".into(),
+        Ran::Locked { users, .. } => {
+            let mut out = String::from("\n");
+            for (env, id) in users {
+                out.push_str(&format!(
+                    "Skipped {env} {id}: not written, another apply holds the lock\n"
+                ));
+            }
+            out.push_str(&format!(
+                "Skipped: {} user(s); nothing was written to Alma.\n",
+                users.len()
+            ));
+            out
+        }
+        Ran::Applied(report) => applied(report, audit),
+    }
+}
+
+fn applied(report: &Report, audit: &Path) -> String {
+    let mut out = format!(
+        "\nApplied: {} user(s) written and verified.\n",
+        report.applied.len()
+    );
+    let lists = [
+        ("Skipped", &report.skipped),
+        ("NOT VERIFIED", &report.verify_failed),
+        ("FAILED", &report.failed),
+        ("NOT APPLIED", &report.blocked),
+    ];
+    for (tag, list) in lists {
+        for (env, id, why) in list {
+            out.push_str(&format!("{tag} {env} {id}: {why}\n"));
+        }
+    }
+    for e in &report.audit_errors {
+        out.push_str(&format!("AUDIT LOG NOT WRITTEN: {e}\n"));
+    }
+    out.push_str(&format!("Audit log: {}\n", audit.display()));
+    if !report.applied.is_empty() {
+        out.push_str(render::LOG_OUT);
+        out.push('\n');
+    }
+    out
+}
