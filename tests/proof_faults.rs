@@ -1,7 +1,8 @@
 //! Proof under faults. A synthetic institution of 1,000 logins (cloned from
-//! the sample by `synth`) with its Alma seeded from it (`seed::from_repo`:
-//! rich user records, the seed's drift) plus extra drift on one managed
-//! user in `STRIDE`, served over HTTP and driven through the real client.
+//! the sample by `synth`) with its Alma cloned from the sample's described
+//! Alma (`synth::with_alma`: rich user records, the sample's drift once)
+//! plus extra drift on one managed user in `STRIDE`, served over HTTP and
+//! driven through the real client.
 //!
 //! In process (`reconcile::plan` and `apply` with an `AlmaClient` at
 //! 500 requests/s): a 429 storm, 5xx bursts, timeouts and dropped
@@ -37,6 +38,7 @@ use alma_access::emulator::{self, Emulator, Fault, Faults, Limits, State, Stats,
 use alma_access::model::AccessRepo;
 use alma_access::reconcile::apply::Report;
 use alma_access::reconcile::audit::{AuditLog, Outcome, Record};
+use alma_access::reconcile::lock::ApplyLock;
 use alma_access::reconcile::plan::SavedPlan;
 use alma_access::reconcile::{self, Plan, Request, Scope, roles_of};
 use chrono::NaiveDate;
@@ -62,22 +64,26 @@ fn sample() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("access")
 }
 
-/// A synthetic access folder at `dir`, validated.
-fn synthetic(dir: &Path) -> AccessRepo {
+/// A synthetic access folder at `dir`, validated, and its Alma.
+fn synthetic(dir: &Path) -> (AccessRepo, State) {
     synthetic_of(dir, LOGINS)
 }
 
-/// A synthetic institution of `logins` logins.
-fn synthetic_of(dir: &Path, logins: usize) -> AccessRepo {
-    alma_access::synth::institution(&sample(), dir, logins).unwrap();
+/// A synthetic institution of `logins` logins, and its Alma (production):
+/// the sample's, cloned for its logins.
+fn synthetic_of(dir: &Path, logins: usize) -> (AccessRepo, State) {
+    let production = seed::sample(ENV).unwrap();
+    let synthetic = alma_access::synth::with_alma(&sample(), dir, logins, &production).unwrap();
     let (_, outcome) = alma_access::validate::validate_dir(dir, today());
-    outcome.repo.expect("the synthetic institution validates")
+    let repo = outcome.repo.expect("the synthetic institution validates");
+    let alma = seed::from_description(&synthetic.alma(&production, 0), today());
+    (repo, alma)
 }
 
-/// Alma for `repo`'s production: the seed, with extra drift on one managed
-/// user in `stride`, and no per-second limit.
-fn seeded(repo: &AccessRepo, stride: usize) -> State {
-    let mut state = seed::from_repo(repo, ENV, today());
+/// `alma` with extra drift on one managed user of `repo` in `stride`, and
+/// no per-second limit.
+fn seeded(repo: &AccessRepo, alma: State, stride: usize) -> State {
+    let mut state = alma;
     let mut managed = 0;
     for user in &mut state.users {
         if repo.login(&user.primary_id).is_none() {
@@ -111,8 +117,8 @@ fn institution() -> &'static (AccessRepo, State) {
     static ONCE: OnceLock<(AccessRepo, State)> = OnceLock::new();
     ONCE.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
-        let repo = synthetic(dir.path());
-        let state = seeded(&repo, STRIDE);
+        let (repo, alma) = synthetic(dir.path());
+        let state = seeded(&repo, alma, STRIDE);
         (repo, state)
     })
 }
@@ -648,16 +654,16 @@ fn save_plan(repo: &AccessRepo, alma: &Alma, path: &Path) -> Plan {
 
 /// `alma-access apply --confirm` is killed (SIGKILL) once Alma has taken a
 /// few writes. The same saved plan is then refused: what the killed run
-/// wrote makes it stale. A fresh apply reports the lock the killed run left
-/// as stale, never taking it over; once the lock is removed, a fresh plan
-/// applies exactly the rest.
+/// wrote makes it stale. The killed run's lock went with its process: a
+/// fresh apply takes it at once, says the last apply stopped before it
+/// finished, and applies exactly the rest.
 #[test]
 fn an_apply_killed_mid_way_then_run_again_loses_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let access = dir.path().join("access");
     // Small enough to plan it four times through the client at 25 requests/s.
-    let repo = synthetic_of(&access, 300);
-    let before = seeded(&repo, 8);
+    let (repo, alma) = synthetic_of(&access, 300);
+    let before = seeded(&repo, alma, 8);
     let state_file = dir.path().join("alma.json");
     before.save(&state_file).unwrap();
     let alma = Alma::serve(&state_file);
@@ -697,7 +703,7 @@ fn an_apply_killed_mid_way_then_run_again_loses_nothing() {
     assert!((killed_writes as usize) < changed.len(), "killed mid-way");
 
     let lock = dir.path().join(".alma-access/apply.lock");
-    let holder = std::fs::read_to_string(&lock).expect("a killed apply leaves its lock");
+    let holder = std::fs::read_to_string(&lock).expect("a killed apply leaves its lock file");
     assert!(
         holder.contains(&format!("\"pid\":{}", child.id())),
         "{holder}"
@@ -712,31 +718,17 @@ fn an_apply_killed_mid_way_then_run_again_loses_nothing() {
     );
     assert_eq!(alma.stats().writes, killed_writes);
 
-    // A fresh apply finds the stale lock, reports it and writes nothing.
+    // A fresh apply is not stopped by the file the killed run left: the
+    // operating system released its lock. It says so, and applies the rest.
     let fresh = ["apply", "--env", ENV, "--confirm"];
     let out = alma_access(dir.path(), &fresh).output().unwrap();
     let (stdout, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
-    assert!(
-        stderr.contains("no longer running")
-            && stderr.contains(&format!(
-                "rm {}",
-                Path::new(".alma-access/apply.lock").display()
-            )),
-        "the stale lock is reported with how to remove it:\n{stderr}"
-    );
-    assert!(stdout.contains("nothing was written"), "{stdout}");
-    assert_eq!(
-        alma.stats().writes,
-        killed_writes,
-        "a stale lock is never taken over"
-    );
-
-    // Once the lock is removed, a fresh plan applies exactly the rest.
-    std::fs::remove_file(&lock).unwrap();
-    let out = alma_access(dir.path(), &fresh).output().unwrap();
-    let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("stopped before it finished")
+            && stderr.contains(&format!("pid {}", child.id())),
+        "the interrupted apply is told:\n{stderr}"
+    );
     assert!(
         stdout.contains(&format!(
             "Applied: {} user(s)",
@@ -764,7 +756,7 @@ fn an_apply_killed_mid_way_then_run_again_loses_nothing() {
     );
     eprintln!(
         "killed mid-apply: {} changes; killed after {killed_writes} write(s); the saved plan was refused \
-         and the stale lock refused a run; a fresh plan applied the rest; {writes} writes, {starts} started, {} unfinished",
+         and a fresh plan applied the rest; {writes} writes, {starts} started, {} unfinished",
         changed.len(),
         unfinished.len()
     );
@@ -783,7 +775,7 @@ fn an_apply_killed_mid_way_then_run_again_loses_nothing() {
 /// the lock and writes; the other writes nothing, exits 1 and lists every
 /// user it skipped (held lock, or changed since the plan if the first had
 /// already finished). Each changed user is written exactly once. A lock held
-/// by a live process is reported as such.
+/// by a live process is reported with its holder.
 #[test]
 fn two_applies_at_once_never_interleave_writes() {
     let dir = tempfile::tempdir().unwrap();
@@ -791,7 +783,7 @@ fn two_applies_at_once_never_interleave_writes() {
     copy_dir(&sample(), &access);
     let (_, outcome) = alma_access::validate::validate_dir(&access, today());
     let repo = outcome.repo.unwrap();
-    let mut state = seed::from_repo(&repo, ENV, today());
+    let mut state = seed::from_description(&seed::sample(ENV).unwrap(), today());
     state.limits = unlimited();
     let state_file = dir.path().join("alma.json");
     state.save(&state_file).unwrap();
@@ -812,13 +804,7 @@ fn two_applies_at_once_never_interleave_writes() {
 
     // Held by a live process (this one): refused, nothing written.
     let lock = dir.path().join(".alma-access/apply.lock");
-    std::fs::create_dir_all(lock.parent().unwrap()).unwrap();
-    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
-    std::fs::write(
-        &lock,
-        serde_json::json!({"pid": std::process::id(), "host": host.trim(), "started": "2026-11-23T08:00:00Z"}).to_string(),
-    )
-    .unwrap();
+    let held = ApplyLock::acquire(&lock).unwrap();
     let out = alma_access(dir.path(), &apply).output().unwrap();
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(1));
@@ -834,7 +820,7 @@ fn two_applies_at_once_never_interleave_writes() {
         );
     }
     assert_eq!(alma.stats().writes, 0);
-    std::fs::remove_file(&lock).unwrap();
+    drop(held);
 
     let spawn = || {
         alma_access(dir.path(), &apply)
@@ -913,8 +899,8 @@ fn a_full_plan_faster_than_alma_slows_down_and_completes() {
     const LOGINS: usize = 300;
     const GRANTED: u32 = 3;
     let dir = tempfile::tempdir().unwrap();
-    let repo = synthetic_of(dir.path(), LOGINS);
-    let emu = Emulator::new(seeded(&repo, STRIDE));
+    let (repo, alma) = synthetic_of(dir.path(), LOGINS);
+    let emu = Emulator::new(seeded(&repo, alma, STRIDE));
     let started = Instant::now();
     let plan = runtime().block_on(async {
         emu.set_limits(Limits {
