@@ -265,4 +265,6 @@ fn standing_reason(desired: Option<&Desired>, default: &str) -> String {
 }
 
 #[cfg(test)]
+mod snapshots;
+#[cfg(test)]
 mod tests;

@@ -13,8 +13,20 @@ fn the_initial_plan_renders() {
         "initial_plan_text",
         render::text(&plan, &Legend::for_plan(&repo.catalog, &plan))
     );
-    let json = serde_json::to_string_pretty(&plan).unwrap();
-    insta::assert_snapshot!("initial_plan_json", json);
+    // The JSON artifact, small enough to review: the plan of one login in
+    // one environment, with every field a plan carries.
+    let mut one = plan.clone();
+    one.users
+        .retain(|u| u.primary_id == "10000003" && u.environment == "production");
+    assert_eq!(one.users.len(), 1, "the login is in the plan");
+    one.role_names.retain(|code, _| {
+        one.users[0]
+            .changes
+            .iter()
+            .any(|c| &c.role.role_type == code)
+    });
+    let json = serde_json::to_string_pretty(&one).unwrap();
+    insta::assert_snapshot!("one_login_plan_json", json);
 }
 
 #[test]
