@@ -301,7 +301,11 @@ pub fn probe(repo: &AccessRepo, unit: &Unit, fit: &Fit) -> Login {
         liaison: unit.liaisons.first().cloned().unwrap_or_default(),
         environments: repo.institution.default_environments.clone(),
         profile: None,
-        roles: fit.roles.clone(),
+        roles: fit
+            .roles
+            .iter()
+            .map(|(k, g)| (k.clone(), Box::new(g.clone())))
+            .collect(),
         work_order_departments: fit.work_order_departments.clone(),
         additional_roles: fit.additional_roles.clone(),
         training: BTreeMap::new(),

@@ -277,7 +277,9 @@ pub struct Login {
     /// The environments the login applies to (its own, its profile's, or the institution's default).
     pub environments: Vec<String>,
     pub profile: Option<String>,
-    pub roles: BTreeMap<String, RoleGrant>,
+    /// Boxed: a B-tree node holds room for eleven values, and most logins hold
+    /// one to four grants.
+    pub roles: BTreeMap<String, Box<RoleGrant>>,
     pub work_order_departments: Vec<String>,
     pub additional_roles: Vec<AdditionalRole>,
     pub training: BTreeMap<String, NaiveDate>,

@@ -71,7 +71,7 @@ struct Checked {
     dates: dates::Dates,
     fields: merged::Fields,
     environments: Vec<String>,
-    roles: BTreeMap<String, RoleGrant>,
+    roles: BTreeMap<String, Box<RoleGrant>>,
 }
 
 /// Runs every rule on a login, stopping where a finding leaves the rest
@@ -137,7 +137,7 @@ fn role_requests(
     profile: Option<Profile<'_>>,
     fields: &merged::Fields,
     out: &mut Vec<Diagnostic>,
-) -> BTreeMap<String, RoleGrant> {
+) -> BTreeMap<String, Box<RoleGrant>> {
     let mut grants = BTreeMap::new();
     if fields.kind != LoginType::Custom {
         return grants;
@@ -162,13 +162,13 @@ fn role_requests(
             .filter(|(rt, _)| !raw.roles.contains_key(*rt));
         for (rt, request) in inherited {
             if let Some(grant) = roles::check(tables, &holder, &origin, rt, request, out) {
-                grants.insert(rt.clone(), grant);
+                grants.insert(rt.clone(), Box::new(grant));
             }
         }
     }
     for (rt, request) in &raw.roles {
         if let Some(grant) = roles::check(tables, &holder, &Origin::Login, rt, request, out) {
-            grants.insert(rt.clone(), grant);
+            grants.insert(rt.clone(), Box::new(grant));
         }
     }
     grants
