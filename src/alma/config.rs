@@ -49,32 +49,46 @@ impl FromStr for Region {
     }
 }
 
+/// A base URL an API key must not be sent to, and why.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum UrlError {
+    #[error("`{url}` is not a URL ({why})")]
+    NotAUrl { url: String, why: String },
+    #[error("`{0}` carries a user name or password; give the host only")]
+    Credentials(String),
+    #[error("`{0}` carries a query or fragment; give the host only")]
+    Query(String),
+    #[error(
+        "`{0}` is plain http: the API key would cross the network unencrypted; use https (plain \
+         http is only for an emulator on this machine: 127.0.0.1, ::1, localhost)"
+    )]
+    PlainHttp(String),
+    #[error("`{url}` uses `{scheme}:`; Alma's API is reached over https")]
+    Scheme { url: String, scheme: String },
+}
+
 /// Checks a base URL an API key is about to be sent to: `https://`, or
 /// plain `http://` only to a loopback address (the emulator, tests), with
 /// no user name, password, query or fragment. Returns the parsed URL.
-pub fn check_base_url(url: &str) -> Result<reqwest::Url, String> {
-    let parsed =
-        reqwest::Url::parse(url.trim()).map_err(|e| format!("`{url}` is not a URL ({e})"))?;
+pub fn check_base_url(url: &str) -> Result<reqwest::Url, UrlError> {
+    let parsed = reqwest::Url::parse(url.trim()).map_err(|e| UrlError::NotAUrl {
+        url: url.to_string(),
+        why: e.to_string(),
+    })?;
     if !parsed.username().is_empty() || parsed.password().is_some() {
-        return Err(format!(
-            "`{url}` carries a user name or password; give the host only"
-        ));
+        return Err(UrlError::Credentials(url.to_string()));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
-        return Err(format!(
-            "`{url}` carries a query or fragment; give the host only"
-        ));
+        return Err(UrlError::Query(url.to_string()));
     }
     match parsed.scheme() {
         "https" if parsed.host().is_some() => Ok(parsed),
         "http" if is_loopback(&parsed) => Ok(parsed),
-        "http" => Err(format!(
-            "`{url}` is plain http: the API key would cross the network unencrypted; \
-             use https (plain http is only for an emulator on this machine: 127.0.0.1, ::1, localhost)"
-        )),
-        other => Err(format!(
-            "`{url}` uses `{other}:`; Alma's API is reached over https"
-        )),
+        "http" => Err(UrlError::PlainHttp(url.to_string())),
+        other => Err(UrlError::Scheme {
+            url: url.to_string(),
+            scheme: other.to_string(),
+        }),
     }
 }
 
@@ -183,7 +197,8 @@ mod tests {
             assert!(check_base_url(bad).is_err(), "{bad}");
         }
         let why = check_base_url("http://any-host").unwrap_err();
-        assert!(why.contains("use https"), "{why}");
+        assert!(matches!(why, UrlError::PlainHttp(_)), "{why}");
+        assert!(why.to_string().contains("use https"), "{why}");
     }
 
     #[test]

@@ -98,36 +98,9 @@ pub fn run(cli: Cli) -> ExitCode {
     ExitCode::from(code)
 }
 
-/// Resolves the access folder from a command-line path: the folder itself,
-/// or a repository that holds `access/`. Links are looked at, not followed:
-/// a linked access folder is returned as it is, for the loader to refuse
-/// with a diagnostic naming it.
+/// The access folder a command-line path names ([`crate::load::access_root`]).
 pub fn access_root(path: &std::path::Path) -> Result<std::path::PathBuf, String> {
-    use std::fs::symlink_metadata as lstat;
-    // Without the trailing slash, so that `access/` names a link, not its target.
-    let given: std::path::PathBuf = path.components().collect();
-    let meta = lstat(&given).map_err(|_| {
-        format!(
-            "`{}` does not exist; pass the access folder (default: `access`)",
-            path.display()
-        )
-    })?;
-    if meta.file_type().is_symlink() {
-        return Ok(path.to_path_buf());
-    }
-    if !meta.is_dir() {
-        return Err(format!(
-            "`{}` is not a folder; pass the access folder (default: `access`)",
-            path.display()
-        ));
-    }
-    let nested = path.join("access");
-    let nested_is_link = lstat(&nested).is_ok_and(|m| m.file_type().is_symlink());
-    let has_tables = |p: &std::path::Path| lstat(p.join("institution.yaml")).is_ok();
-    if !has_tables(path) && (nested_is_link || has_tables(&nested)) {
-        return Ok(nested);
-    }
-    Ok(path.to_path_buf())
+    crate::load::access_root(path).map_err(|e| e.to_string())
 }
 
 /// The date to evaluate rules against: the one given, or today's local date.

@@ -8,6 +8,7 @@
 //! workflow annotations for pull requests in [`github`]; nothing here prints.
 
 mod codes;
+pub mod explain;
 pub mod github;
 pub mod render;
 pub mod rules;

@@ -61,10 +61,7 @@ fn status(path: &Path, expected: &str) -> Status {
         return Status::Missing;
     }
     match crate::load::read_text(path) {
-        Err(why) => {
-            let prefix = format!("{}: ", path.display());
-            Status::Foreign(why.strip_prefix(&prefix).unwrap_or(&why).to_string())
-        }
+        Err(unread) => Status::Foreign(unread.why),
         Ok(actual) if actual == expected => Status::Fresh,
         Ok(actual) if actual.contains(MARKER) => Status::Stale,
         Ok(_) => Status::Foreign(format!("it has no \"{MARKER}\" comment")),
@@ -242,7 +239,7 @@ pub fn misdirected(loaded: &Loaded, layout: &Layout) -> Vec<Misdirected> {
 /// Rewrites a file's first line: a `# yaml-language-server:` line is
 /// replaced, otherwise the line is added on top. Line endings are kept.
 pub fn fix_line(file: &Misdirected) -> Result<(), Error> {
-    let text = crate::load::read_text(&file.path).map_err(Error::Refused)?;
+    let text = crate::load::read_text(&file.path).map_err(|e| Error::Refused(e.to_string()))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let ending = if text.contains("\r\n") { "\r\n" } else { "\n" };
     let rest = if text.starts_with("# yaml-language-server:") {

@@ -64,8 +64,8 @@ fn default_api_url() -> String {
 
 impl Description {
     /// Reads a description from YAML.
-    pub fn from_yaml(text: &str) -> Result<Description, String> {
-        serde_yaml::from_str(text).map_err(|e| e.to_string())
+    pub fn from_yaml(text: &str) -> Result<Description, serde_yaml::Error> {
+        serde_yaml::from_str(text)
     }
 
     /// The user with this primary id (compared as Alma does, ignoring case).
@@ -327,6 +327,7 @@ staff_logins:
         assert!(
             Description::from_yaml(&twice)
                 .unwrap_err()
+                .to_string()
                 .contains("twice")
         );
         let bad_day = text.replace("2 3@08:00:00", "2 31");

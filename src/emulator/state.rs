@@ -204,6 +204,17 @@ pub const REFERENCE_ROLE_TYPES: &[(&str, &str)] = &[
     ("428", "Printout Queue Manager"),
 ];
 
+/// What makes a state ambiguous to serve.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Ambiguous {
+    #[error("institution_code is empty")]
+    NoInstitution,
+    #[error("user {0:?} appears twice")]
+    User(String),
+    #[error("library {0:?} appears twice")]
+    Library(String),
+}
+
 impl State {
     /// An empty institution with the default limits and no keys.
     pub fn new(institution_code: impl Into<String>) -> Self {
@@ -229,7 +240,7 @@ impl State {
         };
         let text = std::fs::read_to_string(path).map_err(|e| error(e.to_string()))?;
         let state: State = serde_json::from_str(&text).map_err(|e| error(e.to_string()))?;
-        state.check().map_err(error)?;
+        state.check().map_err(|e| error(e.to_string()))?;
         Ok(state)
     }
 
@@ -264,20 +275,20 @@ impl State {
     /// code, and two users or libraries with the same id (user ids compared
     /// case-insensitively, as Alma does). Roles are not checked: real Alma
     /// data carries invalid roles, and so may a seed.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), Ambiguous> {
         if self.institution_code.trim().is_empty() {
-            return Err("institution_code is empty".into());
+            return Err(Ambiguous::NoInstitution);
         }
         let mut ids = std::collections::HashSet::new();
         for user in &self.users {
             if !ids.insert(user.primary_id.to_lowercase()) {
-                return Err(format!("user {:?} appears twice", user.primary_id));
+                return Err(Ambiguous::User(user.primary_id.clone()));
             }
         }
         let mut codes = std::collections::HashSet::new();
         for library in &self.libraries {
             if !codes.insert(&library.code) {
-                return Err(format!("library {:?} appears twice", library.code));
+                return Err(Ambiguous::Library(library.code.clone()));
             }
         }
         Ok(())
@@ -412,7 +423,7 @@ mod tests {
         let mut twin = state.users[0].clone();
         twin.primary_id = "JDOE".into();
         state.users.push(twin);
-        assert!(state.check().unwrap_err().contains("twice"));
+        assert!(matches!(state.check(), Err(Ambiguous::User(_))));
         let typo = serde_json::from_value::<State>(json!({"institution_code": "X", "user": []}));
         assert!(typo.is_err());
     }

@@ -23,28 +23,42 @@ pub enum NewValue {
     Block(Vec<(String, String)>),
 }
 
+/// Why a file cannot be edited in place; a person edits it by hand.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    #[error("the file is not valid YAML (line {0})")]
+    Yaml(u32),
+    #[error("the file is empty")]
+    Empty,
+    #[error("the file's top level is not a mapping")]
+    NotAMapping,
+    #[error("the file's top-level mapping is written in flow style `{{...}}`; edit it by hand")]
+    Flow,
+    #[error("the edit would break the file's YAML")]
+    Broken,
+    #[error("the new value is not valid YAML")]
+    BadValue,
+    #[error("the edit of `{0}` would change more than `{0}`; edit the file by hand")]
+    Spills(String),
+}
+
 /// Sets `key` of the file's top-level mapping to `value`.
-pub fn set_top_level(text: &str, key: &str, value: &NewValue) -> Result<String, String> {
+pub fn set_top_level(text: &str, key: &str, value: &NewValue) -> Result<String, EditError> {
     let (bom, body) = match text.strip_prefix('\u{feff}') {
         Some(rest) => ("\u{feff}", rest),
         None => ("", text),
     };
     let doc = yaml::parse(body);
     if let Some(problem) = doc.problems.first() {
-        return Err(format!(
-            "the file is not valid YAML (line {})",
-            problem.line(body)
-        ));
+        return Err(EditError::Yaml(problem.line(body)));
     }
-    let root = doc.root.ok_or("the file is empty")?;
+    let root = doc.root.ok_or(EditError::Empty)?;
     let Value::Map(entries) = &root.value else {
-        return Err("the file's top level is not a mapping".into());
+        return Err(EditError::NotAMapping);
     };
     let lines = Lines::new(body);
     if is_flow(body, &root) {
-        return Err(
-            "the file's top-level mapping is written in flow style `{...}`; edit it by hand".into(),
-        );
+        return Err(EditError::Flow);
     }
     let nl = if body.contains("\r\n") { "\r\n" } else { "\n" };
     let indent = indent_of(&lines, entries);
@@ -103,12 +117,12 @@ fn render(key: &str, value: &NewValue, lead: &str, indent: &str, nl: &str) -> St
 
 /// The edited text must parse to the original document with `key` set to
 /// the new value, and nothing else changed.
-fn check(original: &Node, text: &str, key: &str, value: &NewValue) -> Result<(), String> {
+fn check(original: &Node, text: &str, key: &str, value: &NewValue) -> Result<(), EditError> {
     let doc = yaml::parse(text);
     let root = doc
         .root
         .filter(|_| doc.problems.is_empty())
-        .ok_or("the edit would break the file's YAML")?;
+        .ok_or(EditError::Broken)?;
     let new = match value {
         NewValue::Scalar(s) => yaml::parse(&format!("v: {s}")).root,
         NewValue::Block(items) => {
@@ -118,13 +132,11 @@ fn check(original: &Node, text: &str, key: &str, value: &NewValue) -> Result<(),
     };
     let new = new
         .and_then(|r| r.get("v").map(|e| strip(&e.value.value)))
-        .ok_or("the new value is not valid YAML")?;
+        .ok_or(EditError::BadValue)?;
     let mut expected = strip(&original.value);
     expected[key] = new;
     if strip(&root.value) != expected {
-        return Err(format!(
-            "the edit of `{key}` would change more than `{key}`; edit the file by hand"
-        ));
+        return Err(EditError::Spills(key.to_string()));
     }
     Ok(())
 }

@@ -25,7 +25,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Cursor;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use calamine::{Data, Reader};
 use chrono::{Days, NaiveDate};
@@ -111,16 +111,52 @@ const DATE_LABELS: &[&str] = &[
     "as of",
 ];
 
+/// Why a report could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("cannot read `{}`: {source}", file.display())]
+    Io {
+        file: PathBuf,
+        source: std::io::Error,
+    },
+    /// The content, in a file: the file's name, then what is wrong.
+    #[error("`{}`: {what}", file.display())]
+    In {
+        file: PathBuf,
+        what: Box<ReportError>,
+    },
+    #[error("line {line}: not readable as CSV: {why}")]
+    CsvAt { line: u64, why: String },
+    #[error("not readable as CSV: {0}")]
+    Csv(String),
+    #[error("not a readable spreadsheet (XLSX or XLS): {0}")]
+    Spreadsheet(String),
+    #[error("cannot read the sheet `{sheet}`: {why}")]
+    Sheet { sheet: String, why: String },
+    #[error("the spreadsheet has no sheet")]
+    NoSheet,
+    #[error(
+        "no header row names a user identifier column (Primary Identifier, Primary ID, User ID) \
+         and a last login column (Last Login, Last Login Date)"
+    )]
+    NoHeader,
+}
+
 /// Reads a report file.
-pub fn read(path: &Path) -> Result<LoginReport, String> {
-    let bytes =
-        std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+pub fn read(path: &Path) -> Result<LoginReport, ReportError> {
+    let bytes = std::fs::read(path).map_err(|source| ReportError::Io {
+        file: path.to_path_buf(),
+        source,
+    })?;
     let name = path.to_string_lossy().to_lowercase();
-    from_bytes(&name, &bytes).map_err(|e| format!("`{}`: {e}", path.display()))
+    from_bytes(&name, &bytes).map_err(|what| ReportError::In {
+        file: path.to_path_buf(),
+        what: Box::new(what),
+    })
 }
 
 /// Reads a report from its bytes; `name` (the file name) breaks ties on format.
-pub fn from_bytes(name: &str, bytes: &[u8]) -> Result<LoginReport, String> {
+pub fn from_bytes(name: &str, bytes: &[u8]) -> Result<LoginReport, ReportError> {
     let spreadsheet = bytes.starts_with(b"PK\x03\x04")
         || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
         || [".xlsx", ".xlsm", ".xls"].iter().any(|e| name.ends_with(e));
@@ -134,7 +170,7 @@ pub fn from_bytes(name: &str, bytes: &[u8]) -> Result<LoginReport, String> {
 /// may hold separators, doubled quotes and line breaks), `\n` or `\r\n`
 /// line ends, rows of any length, a leading byte-order mark dropped, blank
 /// lines skipped, and the separator guessed from the first line.
-fn csv_rows(text: &str) -> Result<Vec<Vec<Cell>>, String> {
+fn csv_rows(text: &str) -> Result<Vec<Vec<Cell>>, ReportError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -145,8 +181,11 @@ fn csv_rows(text: &str) -> Result<Vec<Vec<Cell>>, String> {
         .records()
         .map(|record| {
             let record = record.map_err(|e| match e.position() {
-                Some(at) => format!("line {}: not readable as CSV: {e}", at.line()),
-                None => format!("not readable as CSV: {e}"),
+                Some(at) => ReportError::CsvAt {
+                    line: at.line(),
+                    why: e.to_string(),
+                },
+                None => ReportError::Csv(e.to_string()),
             })?;
             Ok(record.iter().map(|f| Cell::Text(f.to_owned())).collect())
         })
@@ -182,14 +221,17 @@ fn separator(text: &str) -> u8 {
         .0
 }
 
-fn from_spreadsheet(bytes: &[u8]) -> Result<LoginReport, String> {
+fn from_spreadsheet(bytes: &[u8]) -> Result<LoginReport, ReportError> {
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
-        .map_err(|e| format!("not a readable spreadsheet (XLSX or XLS): {e}"))?;
+        .map_err(|e| ReportError::Spreadsheet(e.to_string()))?;
     let mut first_error = None;
     for name in book.sheet_names() {
         let range = book
             .worksheet_range(&name)
-            .map_err(|e| format!("cannot read the sheet `{name}`: {e}"))?;
+            .map_err(|e| ReportError::Sheet {
+                sheet: name.clone(),
+                why: e.to_string(),
+            })?;
         let rows: Vec<Vec<Cell>> = range
             .rows()
             .map(|row| row.iter().map(cell).collect())
@@ -201,7 +243,7 @@ fn from_spreadsheet(bytes: &[u8]) -> Result<LoginReport, String> {
             }
         }
     }
-    Err(first_error.unwrap_or_else(|| "the spreadsheet has no sheet".into()))
+    Err(first_error.unwrap_or(ReportError::NoSheet))
 }
 
 fn cell(data: &Data) -> Cell {
@@ -246,12 +288,8 @@ fn decode_text(bytes: &[u8]) -> String {
 }
 
 /// Finds the header and reads the rows under it.
-pub fn from_rows(rows: &[Vec<Cell>]) -> Result<LoginReport, String> {
-    let (header_at, id_col, login_col) = find_header(rows).ok_or_else(|| {
-        "no header row names a user identifier column (Primary Identifier, Primary ID, User ID) \
-         and a last login column (Last Login, Last Login Date)"
-            .to_string()
-    })?;
+pub fn from_rows(rows: &[Vec<Cell>]) -> Result<LoginReport, ReportError> {
+    let (header_at, id_col, login_col) = find_header(rows).ok_or(ReportError::NoHeader)?;
     let header = &rows[header_at];
     let mut report = LoginReport {
         id_column: header[id_col].text(),
@@ -404,7 +442,8 @@ mod tests {
     #[test]
     fn no_header_is_an_error() {
         let e = from_bytes("r.csv", b"Name,When\nAda,2026-01-01\n").unwrap_err();
-        assert!(e.contains("Primary Identifier"), "{e}");
+        assert!(matches!(e, ReportError::NoHeader), "{e}");
+        assert!(e.to_string().contains("Primary Identifier"), "{e}");
     }
 
     #[test]

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
+use super::edit::EditError;
 use crate::diag::render;
 use crate::git::GitError;
 use crate::git::branch::{self, Replace};
@@ -40,7 +41,7 @@ pub enum ProposeError {
         source: std::io::Error,
     },
     #[error("cannot edit `{file}`: {reason}")]
-    Edit { file: String, reason: String },
+    Edit { file: String, reason: EditError },
     /// The edited repository has errors; `diagnostics` shows them rendered.
     #[error("the {what} would not validate; nothing was written")]
     Invalid { what: String, diagnostics: String },
@@ -74,7 +75,7 @@ pub fn deliver(
     branch: &str,
     message: &str,
 ) -> Result<Option<Proposal>, ProposeError> {
-    if let Err(diagnostics) = validate_with(root, edits, today) {
+    if let Some(diagnostics) = errors_with(root, edits, today) {
         return Err(ProposeError::Invalid {
             what: what.to_string(),
             diagnostics,
@@ -94,7 +95,7 @@ pub fn deliver(
 pub fn edit_login(
     root: &Path,
     login: &Login,
-    edit: impl FnOnce(&str) -> Result<String, String>,
+    edit: impl FnOnce(&str) -> Result<String, EditError>,
 ) -> Result<FileEdit, ProposeError> {
     let path = root
         .join("logins")
@@ -117,9 +118,9 @@ pub fn edit_login(
     })
 }
 
-/// Validates the access folder at `root` as it would be with `edits`
-/// applied. On errors, returns them rendered (with file, line and column).
-pub fn validate_with(root: &Path, edits: &[FileEdit], today: NaiveDate) -> Result<(), String> {
+/// The errors the access folder at `root` would have with `edits`
+/// applied, rendered with file, line and column; `None` when it is valid.
+fn errors_with(root: &Path, edits: &[FileEdit], today: NaiveDate) -> Option<String> {
     let loaded = load::load_dir(root);
     let raw = loaded
         .files
@@ -141,14 +142,14 @@ pub fn validate_with(root: &Path, edits: &[FileEdit], today: NaiveDate) -> Resul
     let edited = load::parse_files(raw);
     let outcome = validate::validate(&edited, today);
     if !outcome.has_errors() {
-        return Ok(());
+        return None;
     }
     let errors: Vec<_> = outcome
         .diagnostics
         .into_iter()
         .filter(|d| d.is_error())
         .collect();
-    Err(render::text(&errors, &edited.sources))
+    Some(render::text(&errors, &edited.sources))
 }
 
 /// Whether `name` is a usable new branch name.

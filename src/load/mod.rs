@@ -16,21 +16,34 @@
 mod disk;
 mod misplaced;
 mod read;
+mod root;
 
 use crate::diag::{Code, Diagnostic, render::Sources};
 use crate::yaml::{self, Node, Problem, Span};
 
 pub use disk::{load_dir, load_dir_as};
+pub use root::{RootError, access_root};
+
+/// A file read outside the layout that was not read, and why, in words.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{file}: {why}")]
+pub struct Unread {
+    pub file: String,
+    pub why: String,
+}
 
 /// Reads one file of a checkout as the loader does: only a regular file
 /// (never through a link, never a pipe or device), at most
 /// [`MAX_FILE_BYTES`], as UTF-8. For the few files read outside the layout
-/// (`.github/CODEOWNERS`); the error says, in words, why it was not read.
-pub fn read_text(path: &std::path::Path) -> Result<String, String> {
-    let shown = path.display().to_string();
-    let bytes = read::read_regular(path)
-        .map_err(|r| format!("{shown}: {}", read::refused(&shown, r).message))?;
-    String::from_utf8(bytes).map_err(|_| format!("{shown}: the file is not valid UTF-8 text"))
+/// (`.github/CODEOWNERS`, the tables `codeowners` reads).
+pub fn read_text(path: &std::path::Path) -> Result<String, Unread> {
+    let file = path.display().to_string();
+    let unread = |why: String| Unread {
+        file: file.clone(),
+        why,
+    };
+    let bytes = read::read_regular(path).map_err(|r| unread(read::refused(&file, r).message))?;
+    String::from_utf8(bytes).map_err(|_| unread("the file is not valid UTF-8 text".into()))
 }
 
 /// Files larger than this are not read: no access file comes near it. The

@@ -46,15 +46,44 @@ pub struct ApplyLock {
     interrupted: Option<Holder>,
 }
 
+/// Why the lock was not taken.
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    /// Another apply holds it (its holder, when the file names one).
+    #[error("{}", held_message(.path, .holder.as_ref()))]
+    Held {
+        path: PathBuf,
+        holder: Option<Holder>,
+    },
+    #[error("cannot {doing} {}: {source}", path.display())]
+    Io {
+        doing: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "cannot take the lock {}: it keeps being removed (is another apply starting and ending?); \
+         nothing was written. Plan again", .0.display()
+    )]
+    Vanishing(PathBuf),
+}
+
 /// How many times the lock is tried when its file is removed under it.
 const ATTEMPTS: usize = 5;
 
 impl ApplyLock {
     /// Takes the lock, or says who holds it and what to do.
-    pub fn acquire(path: &Path) -> Result<ApplyLock, String> {
+    pub fn acquire(path: &Path) -> Result<ApplyLock, LockError> {
+        let io = |doing, at: &Path| {
+            let path = at.to_path_buf();
+            move |source| LockError::Io {
+                doing,
+                path,
+                source,
+            }
+        };
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            fs::create_dir_all(parent).map_err(io("create", parent))?;
         }
         for _ in 0..ATTEMPTS {
             let mut file = OpenOptions::new()
@@ -63,13 +92,11 @@ impl ApplyLock {
                 .create(true)
                 .truncate(false)
                 .open(path)
-                .map_err(|e| format!("cannot create the lock {}: {e}", path.display()))?;
+                .map_err(io("create the lock", path))?;
             match file.try_lock() {
                 Ok(()) => {}
                 Err(TryLockError::WouldBlock) => return Err(held(path)),
-                Err(TryLockError::Error(e)) => {
-                    return Err(format!("cannot lock {}: {e}", path.display()));
-                }
+                Err(TryLockError::Error(e)) => return Err(io("lock", path)(e)),
             }
             // The holder before may have removed the file between the open
             // and the lock: then this lock is on a file no one else sees.
@@ -88,18 +115,14 @@ impl ApplyLock {
                 .and_then(|()| file.rewind())
                 .and_then(|()| file.write_all(&body))
                 .and_then(|()| file.sync_all())
-                .map_err(|e| format!("cannot write the lock {}: {e}", path.display()))?;
+                .map_err(io("write the lock", path))?;
             return Ok(ApplyLock {
                 path: path.to_path_buf(),
                 file,
                 interrupted,
             });
         }
-        Err(format!(
-            "cannot take the lock {}: it keeps being removed (is another apply starting and ending?); \
-             nothing was written. Plan again",
-            path.display()
-        ))
+        Err(LockError::Vanishing(path.to_path_buf()))
     }
 
     /// The apply that held the lock last and ended without releasing it
@@ -155,9 +178,17 @@ fn is_at(_file: &File, path: &Path) -> bool {
 }
 
 /// What to say about a lock another apply holds.
-fn held(path: &Path) -> String {
-    let shown = path.display();
+fn held(path: &Path) -> LockError {
     let holder = File::open(path).ok().and_then(|mut f| read_holder(&mut f));
+    LockError::Held {
+        path: path.to_path_buf(),
+        holder,
+    }
+}
+
+/// Who holds the lock, in words, and what to do.
+fn held_message(path: &Path, holder: Option<&Holder>) -> String {
+    let shown = path.display();
     let Some(h) = holder else {
         return format!(
             "another apply is running from this checkout: it holds {shown} (its holder is still \
@@ -195,7 +226,12 @@ mod tests {
         assert!(lock.interrupted().is_none());
         let holder: Holder = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
         assert_eq!(holder.pid, std::process::id());
-        let why = ApplyLock::acquire(&path).err().unwrap();
+        let err = ApplyLock::acquire(&path).err().unwrap();
+        assert!(
+            matches!(&err, LockError::Held { holder: Some(h), .. } if h.pid == std::process::id()),
+            "{err}"
+        );
+        let why = err.to_string();
         assert!(
             why.contains("another apply is running")
                 && why.contains(&format!("pid {}", std::process::id())),
@@ -238,7 +274,12 @@ mod tests {
         let path = dir.path().join("apply.lock");
         let file = File::create(&path).unwrap();
         file.try_lock().unwrap();
-        let why = ApplyLock::acquire(&path).err().unwrap();
+        let err = ApplyLock::acquire(&path).err().unwrap();
+        assert!(
+            matches!(&err, LockError::Held { holder: None, .. }),
+            "{err}"
+        );
+        let why = err.to_string();
         assert!(
             why.contains("another apply is running") && why.contains("still being written"),
             "{why}"

@@ -19,7 +19,7 @@ use crate::model::{Institution, Units};
 pub enum CodeownersError {
     /// A table could not be read (a link, a pipe, too large, not UTF-8).
     #[error("{0}")]
-    Unreadable(String),
+    Unreadable(#[from] crate::load::Unread),
     #[error("{}: {source}", file.display())]
     Table { file: PathBuf, source: ReadError },
     #[error("the access folder path `{0}` has characters CODEOWNERS cannot match literally")]
@@ -57,7 +57,7 @@ pub fn load(access_root: &Path) -> Result<(Units, Institution), CodeownersError>
         name: &str,
     ) -> Result<T, CodeownersError> {
         let file = root.join(name);
-        let text = crate::load::read_text(&file).map_err(CodeownersError::Unreadable)?;
+        let text = crate::load::read_text(&file)?;
         read(&text).map_err(|source| CodeownersError::Table { file, source })
     }
     Ok((
@@ -182,7 +182,7 @@ pub fn check(expected: &str, path: &Path) -> Freshness {
         return Freshness::Missing;
     }
     match crate::load::read_text(path) {
-        Err(why) => Freshness::Refused(why),
+        Err(unread) => Freshness::Refused(unread.to_string()),
         Ok(actual) if actual == expected => Freshness::Fresh,
         Ok(actual) => Freshness::Stale(
             similar::TextDiff::from_lines(actual.as_str(), expected)

@@ -131,7 +131,7 @@ pub struct Change {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Table<T> {
     Absent,
-    Broken(String),
+    Broken(read::ReadError),
     Read(T),
 }
 
@@ -306,8 +306,8 @@ fn is_plain_name(name: &str) -> bool {
 /// Reads a file of the pull request as `T`, as every command reads access
 /// files ([`crate::model::read`]: the strict reader, then the one
 /// conversion to types), with the reason in words when it cannot.
-pub fn parse_strict<T: DeserializeOwned>(text: &str) -> Result<T, String> {
-    read::read(text).map_err(|e| e.to_string())
+pub fn parse_strict<T: DeserializeOwned>(text: &str) -> Result<T, read::ReadError> {
+    read::read(text)
 }
 
 #[cfg(test)]
@@ -318,7 +318,7 @@ mod tests {
     fn strict_parsing_refuses_aliases_and_duplicate_keys() {
         assert!(parse_strict::<serde_json::Value>("a: &x 1\nb: *x\n").is_err());
         let err = parse_strict::<serde_json::Value>("a: 1\na: 2\n").unwrap_err();
-        assert!(err.contains("appears twice"), "{err}");
+        assert!(err.to_string().contains("appears twice"), "{err}");
         assert!(parse_strict::<serde_json::Value>("").is_err());
         assert!(parse_strict::<serde_json::Value>("a: 1\n").is_ok());
     }

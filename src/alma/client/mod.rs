@@ -100,7 +100,7 @@ impl AlmaClient {
                 "the base URL must not carry a query, fragment or spaces",
             ));
         }
-        check_base_url(&base).map_err(|why| config_error(&why))?;
+        check_base_url(&base).map_err(|why| config_error(&why.to_string()))?;
         if config.api_key.is_empty() {
             return Err(config_error("no API key"));
         }

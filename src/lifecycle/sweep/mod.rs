@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 
 use super::inactivity::{self, Sweep};
 use super::last_logins::{ALMA_RETENTION_DAYS, Fetched};
-use super::login_report::{self, LoginReport};
+use super::login_report::{self, LoginReport, ReportError};
 use super::propose::{FileEdit, ProposeError};
 use super::suspend;
 use crate::model::AccessRepo;
@@ -51,8 +51,8 @@ attempts is listed without a login. The report is dated today.";
 /// what was asked from a failure.
 #[derive(Debug, thiserror::Error)]
 pub enum SweepError {
-    #[error("{0}")]
-    Report(String),
+    #[error(transparent)]
+    Report(#[from] ReportError),
     #[error(
         "the report does not say when it was generated; pass --report-date DATE (the day it was exported)"
     )]

@@ -138,7 +138,10 @@ pub async fn run<C: AlmaRead + AlmaWrite>(
                 .changed()
                 .map(|u| (u.environment.clone(), u.primary_id.clone()))
                 .collect();
-            return Ok(Ran::Locked { why, users });
+            return Ok(Ran::Locked {
+                why: why.to_string(),
+                users,
+            });
         }
     };
     if let Some(note) = lock.interrupted_note() {
