@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use alma_access::diag::{Code, Diagnostic, render};
+
+use crate::files::copy_dir;
 use alma_access::load;
 use alma_access::validate::{self, Outcome};
 use chrono::NaiveDate;
@@ -111,19 +113,6 @@ impl Fixture {
             outcome,
             diagnostics,
             text,
-        }
-    }
-}
-
-fn copy_dir(src: &Path, dst: &Path) {
-    fs::create_dir_all(dst).unwrap();
-    for entry in fs::read_dir(src).unwrap() {
-        let entry = entry.unwrap();
-        let to = dst.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &to);
-        } else {
-            fs::copy(entry.path(), to).unwrap();
         }
     }
 }

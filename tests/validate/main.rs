@@ -4,8 +4,11 @@
 //! the validated tables.
 
 mod cli;
+#[path = "../common/files.rs"]
+mod files;
 #[path = "../common/fixture.rs"]
 mod fixture;
+mod fuzz_yaml;
 #[cfg(unix)]
 mod links;
 mod malformed;

@@ -1,9 +1,0 @@
-//! Integration tests of the reconciler: plan, apply and plan again against
-//! the in-process emulator, in the style of an acceptance suite.
-
-#[path = "../common/fixture.rs"]
-mod fixture;
-mod scenarios;
-mod snapshots;
-mod trust;
-mod world;
