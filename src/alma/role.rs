@@ -63,6 +63,21 @@ pub struct RoleKey {
     pub parameters: Vec<(String, String)>,
 }
 
+impl RoleKey {
+    /// Parameters as a key holds them: (type, value) pairs, sorted and
+    /// deduplicated, so their order and repeats in Alma do not matter.
+    pub fn pairs<'a>(
+        parameters: impl Iterator<Item = (&'a str, &'a str)>,
+    ) -> Vec<(String, String)> {
+        let mut pairs: Vec<(String, String)> = parameters
+            .map(|(kind, value)| (kind.to_string(), value.to_string()))
+            .collect();
+        pairs.sort();
+        pairs.dedup();
+        pairs
+    }
+}
+
 /// What identifies a role regardless of its status and expiry date.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct RoleIdentity {
@@ -140,17 +155,14 @@ impl Role {
 
     /// What the reconciler matches this role on (see [`RoleKey`]).
     pub fn key(&self) -> RoleKey {
-        let mut parameters: Vec<(String, String)> = self
-            .parameters
-            .iter()
-            .map(|p| (p.kind.clone(), p.value.clone()))
-            .collect();
-        parameters.sort();
-        parameters.dedup();
         RoleKey {
             role_type: self.role_type.clone(),
             scope: self.scope.clone(),
-            parameters,
+            parameters: RoleKey::pairs(
+                self.parameters
+                    .iter()
+                    .map(|p| (p.kind.as_str(), p.value.as_str())),
+            ),
         }
     }
 

@@ -26,10 +26,7 @@ pub struct Args {
 pub fn run(args: Args) -> u8 {
     let root = match access_root(&args.path) {
         Ok(root) => root,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return EXIT_USAGE;
-        }
+        Err(code) => return code,
     };
     let access_dir = match codeowners::relative_to_repository(&root, &args.output) {
         Ok(dir) => dir,

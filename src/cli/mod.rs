@@ -98,9 +98,13 @@ pub fn run(cli: Cli) -> ExitCode {
     ExitCode::from(code)
 }
 
-/// The access folder a command-line path names ([`crate::load::access_root`]).
-pub fn access_root(path: &std::path::Path) -> Result<std::path::PathBuf, String> {
-    crate::load::access_root(path).map_err(|e| e.to_string())
+/// The access folder a command-line path names ([`crate::load::access_root`]);
+/// a path that names none is printed and answered with the usage exit code.
+pub fn access_root(path: &std::path::Path) -> Result<std::path::PathBuf, u8> {
+    crate::load::access_root(path).map_err(|e| {
+        eprintln!("error: {e}");
+        EXIT_USAGE
+    })
 }
 
 /// The date to evaluate rules against: the one given, or today's local date.

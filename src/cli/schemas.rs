@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, access_root, today_or};
+use super::{EXIT_FAILURE, EXIT_OK, access_root, today_or};
 use crate::editor_schemas::{self, job};
 
 #[derive(Debug, clap::Args)]
@@ -38,10 +38,7 @@ pub struct Args {
 pub fn run(args: Args) -> u8 {
     let root = match access_root(&args.path) {
         Ok(root) => root,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return EXIT_USAGE;
-        }
+        Err(code) => return code,
     };
     let output = args
         .output

@@ -59,10 +59,7 @@ pub fn start(args: &ScopeArgs) -> Result<Start, u8> {
 /// Resolves an access folder (or a repository holding one) and validates it
 /// for `today` (default: today). Diagnostics are printed; the exit code is returned.
 pub fn load(path: &Path, today: Option<NaiveDate>) -> Result<Start, u8> {
-    let root = access_root(path).map_err(|message| {
-        eprintln!("error: {message}");
-        super::EXIT_USAGE
-    })?;
+    let root = access_root(path)?;
     let today = today_or(today);
     let (loaded, outcome) = validate::validate_dir(&root, today);
     match outcome.repo {

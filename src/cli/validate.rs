@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, access_root, emit, today_or};
+use super::{EXIT_FAILURE, EXIT_OK, access_root, emit, today_or};
 use crate::diag::{github, render};
 
 /// How `validate` prints its diagnostics.
@@ -39,10 +39,7 @@ pub struct Args {
 pub fn run(args: Args) -> u8 {
     let root = match access_root(&args.path) {
         Ok(root) => root,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return EXIT_USAGE;
-        }
+        Err(code) => return code,
     };
     let (loaded, outcome) = validate::validate_dir(&root, today_or(args.today));
     let text = match args.format {

@@ -107,6 +107,37 @@ impl TryFrom<RawRoleType> for RoleType {
     }
 }
 
+/// Why a grant is sensitive: it needs the systems group's approval (A3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Sensitive {
+    /// It needs a consultation reference from the systems team.
+    Consultation,
+    /// Record loads and batch updates.
+    Batch,
+    /// The catalogue asks for the systems group's approval.
+    SystemsApproval,
+}
+
+impl Sensitive {
+    /// In a sentence: "needs a consultation".
+    pub fn long(self) -> &'static str {
+        match self {
+            Sensitive::Consultation => "needs a consultation",
+            Sensitive::Batch => "record loads and batch updates",
+            Sensitive::SystemsApproval => "needs the systems group's approval",
+        }
+    }
+
+    /// In a list: "consultation".
+    pub fn short(self) -> &'static str {
+        match self {
+            Sensitive::Consultation => "consultation",
+            Sensitive::Batch => "batch level",
+            Sensitive::SystemsApproval => "systems approval",
+        }
+    }
+}
+
 impl RoleType {
     /// Looks up the level a login asks for; `None` for a single-level type.
     pub fn level(&self, name: Option<&str>) -> Option<&Level> {
@@ -140,10 +171,23 @@ impl RoleType {
 
     /// Whether granting the level needs the systems group's approval (rule A3).
     pub fn needs_systems_approval(&self, level: &Level) -> bool {
-        self.systems_approval
-            || level.systems_approval
-            || self.needs_consultation(level)
-            || level.requires_batch_attestation
+        !self.sensitive(level).is_empty()
+    }
+
+    /// Why granting the level needs the systems group's approval (rule
+    /// A3), in the catalogue's order; empty when it does not.
+    pub fn sensitive(&self, level: &Level) -> Vec<Sensitive> {
+        let mut why = Vec::new();
+        if self.needs_consultation(level) {
+            why.push(Sensitive::Consultation);
+        }
+        if level.requires_batch_attestation {
+            why.push(Sensitive::Batch);
+        }
+        if self.systems_approval || level.systems_approval {
+            why.push(Sensitive::SystemsApproval);
+        }
+        why
     }
 
     /// The unit flag the role type or level is reserved for (rule V10).

@@ -158,13 +158,12 @@ pub fn by_source(
             out.insert(GrantSource::WorkOrderDepartments, BTreeSet::from([grant]));
         }
         for (i, extra) in login.additional_roles.iter().enumerate() {
-            let mut parameters: Vec<(String, String)> = extra
-                .parameters
-                .iter()
-                .map(|p| (p.kind.clone(), p.value.clone()))
-                .collect();
-            parameters.sort();
-            parameters.dedup();
+            let parameters = crate::alma::role::RoleKey::pairs(
+                extra
+                    .parameters
+                    .iter()
+                    .map(|p| (p.kind.as_str(), p.value.as_str())),
+            );
             let grant = AlmaGrant {
                 role_type: extra.alma_role.clone(),
                 scope: extra.scope.clone(),

@@ -375,17 +375,9 @@ fn holdings(
             continue;
         };
         let rt = role_type.expect("the level came from it");
-        if rt.needs_systems_approval(level) {
-            let mut why = Vec::new();
-            if rt.needs_consultation(level) {
-                why.push("needs a consultation");
-            }
-            if level.requires_batch_attestation {
-                why.push("record loads and batch updates");
-            }
-            if rt.systems_approval || level.systems_approval {
-                why.push("needs the systems group's approval");
-            }
+        let sensitive = rt.sensitive(level);
+        if !sensitive.is_empty() {
+            let why: Vec<&str> = sensitive.iter().map(|s| s.long()).collect();
             let grant_label = match &grant.level {
                 Some(l) => format!("{label} {l}"),
                 None => label.clone(),

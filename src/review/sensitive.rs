@@ -117,25 +117,19 @@ pub fn login_reasons(login: &RawLogin, base: &Tables, head: &Tables) -> Vec<Stri
             ""
         };
         let mut known = false;
-        let mut why: Vec<&str> = Vec::new();
+        let mut sensitive = Vec::new();
         for catalog in &catalogs {
             let Some(rt) = catalog.role_types.get(role_type) else {
                 continue;
             };
             let Some(lvl) = rt.level(level) else { continue };
             known = true;
-            if rt.needs_consultation(lvl) {
-                why.push("consultation");
-            }
-            if lvl.requires_batch_attestation {
-                why.push("batch level");
-            }
-            if rt.systems_approval || lvl.systems_approval {
-                why.push("systems approval");
-            }
+            sensitive.extend(rt.sensitive(lvl));
         }
+        sensitive.sort_unstable();
+        sensitive.dedup();
+        let mut why: Vec<&str> = sensitive.iter().map(|s| s.short()).collect();
         why.sort_unstable();
-        why.dedup();
         if !known {
             reasons.push(format!(
                 "{label}{via} is not in the catalogue, so it cannot be judged"
