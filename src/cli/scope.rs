@@ -6,13 +6,12 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use super::{access_root, today_or};
+use super::today_or;
 use crate::alma::AlmaClient;
-use crate::diag::render;
-use crate::model::{AccessRepo, Connection};
+use crate::model::Connection;
 use crate::reconcile::Request;
 use crate::reconcile::select::{self, SelectError, Selection};
-use crate::reconcile::target::{self, Access, Targets};
+use crate::reconcile::target::{self, Access};
 use crate::validate;
 
 #[derive(Debug, Clone, clap::Args)]
@@ -35,21 +34,7 @@ pub struct ScopeArgs {
 }
 
 /// A validated starting point.
-pub struct Start {
-    pub root: PathBuf,
-    pub repo: AccessRepo,
-    pub today: NaiveDate,
-}
-
-impl Start {
-    /// The folder beside the access folder (for `.alma-access/`).
-    pub fn repo_root(&self) -> &Path {
-        self.root
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."))
-    }
-}
+pub type Start = validate::Valid;
 
 /// Resolves the folder and validates it. Errors are printed; the exit code is returned.
 pub fn start(args: &ScopeArgs) -> Result<Start, u8> {
@@ -59,20 +44,17 @@ pub fn start(args: &ScopeArgs) -> Result<Start, u8> {
 /// Resolves an access folder (or a repository holding one) and validates it
 /// for `today` (default: today). Diagnostics are printed; the exit code is returned.
 pub fn load(path: &Path, today: Option<NaiveDate>) -> Result<Start, u8> {
-    let root = access_root(path)?;
-    let today = today_or(today);
-    let (loaded, outcome) = validate::validate_dir(&root, today);
-    match outcome.repo {
-        Some(repo) => Ok(Start { root, repo, today }),
-        None => {
-            eprint!("{}", render::text(&outcome.diagnostics, &loaded.sources));
-            eprintln!(
-                "error: the access repository is not valid ({}); fix it first",
-                render::summary(&outcome.diagnostics, outcome.files)
-            );
-            Err(super::EXIT_FAILURE)
-        }
-    }
+    validate::open(path, today_or(today)).map_err(|e| {
+        let code = match &e {
+            validate::OpenError::Root(_) => super::EXIT_USAGE,
+            validate::OpenError::Invalid { diagnostics, .. } => {
+                eprint!("{diagnostics}");
+                super::EXIT_FAILURE
+            }
+        };
+        eprintln!("error: {e}");
+        code
+    })
 }
 
 impl ScopeArgs {
@@ -135,34 +117,10 @@ pub fn commit_of(start: &Start) -> Option<String> {
     select::commit_of(&start.root)
 }
 
-/// Connects to the environments ([`target::connect`]); with no key set,
-/// the built-in emulator starts from `synth::built_in`, and stderr says so.
-pub async fn connect(
-    start: &Start,
-    connection: &Connection,
-    environments: &[String],
-    access: Access,
-) -> Result<Targets, String> {
-    let seed = crate::synth::built_in;
-    let targets = target::connect(
-        &start.repo,
-        connection,
-        environments,
-        start.repo_root(),
-        access,
-        start.today,
-        &seed,
-    )
-    .await
-    .map_err(|e| e.to_string())?;
-    if let Some(note) = &targets.note {
-        eprintln!("note: {note}");
-    }
-    Ok(targets)
-}
-
-/// Connects to the environments, does `work` with their clients, and
-/// closes the connections, on a runtime of its own.
+/// Connects to the environments ([`target::with_alma`]), does `work` with
+/// their clients and closes the connections, on a runtime of its own; with
+/// no key set, the built-in emulator starts from `synth::built_in`, and
+/// stderr says so.
 pub fn with_alma<T>(
     start: &Start,
     connection: &Connection,
@@ -170,12 +128,29 @@ pub fn with_alma<T>(
     access: Access,
     work: impl AsyncFnOnce(&BTreeMap<String, AlmaClient>) -> Result<T, String>,
 ) -> Result<T, String> {
-    runtime().block_on(async {
-        let targets = connect(start, connection, environments, access).await?;
-        let done = work(&targets.clients).await;
-        targets.close().await;
-        done
-    })
+    let seed = crate::synth::built_in;
+    let mut note = |text: &str| eprintln!("note: {text}");
+    let work = async |alma: &BTreeMap<String, AlmaClient>| work(alma).await.map_err(Failed);
+    runtime()
+        .block_on(target::with_alma(
+            start,
+            connection,
+            environments,
+            access,
+            &seed,
+            &mut note,
+            work,
+        ))
+        .map_err(|Failed(why)| why)
+}
+
+/// A run that failed, in words (a target's error included).
+struct Failed(String);
+
+impl From<target::TargetError> for Failed {
+    fn from(e: target::TargetError) -> Failed {
+        Failed(e.to_string())
+    }
 }
 
 /// A runtime for one command: two worker threads suit the network-bound work.

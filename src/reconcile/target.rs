@@ -15,6 +15,7 @@ use chrono::NaiveDate;
 use crate::alma::{AlmaClient, AlmaError, ApiKey, ClientConfig};
 use crate::emulator::{self, Emulator, Server, State};
 use crate::model::{AccessRepo, Connection};
+use crate::validate::Valid;
 
 /// What the built-in emulator holds for an environment when it starts.
 pub type Seed<'a> = &'a dyn Fn(&AccessRepo, &str, NaiveDate) -> State;
@@ -130,6 +131,38 @@ pub async fn connect(
         note: None,
         servers: Vec::new(),
     })
+}
+
+/// Connects to `environments` of the repository `valid` holds as
+/// [`connect`] does, does `work` with the clients, and closes the
+/// connections whatever `work` returns. `note` hears that the built-in
+/// emulator stands in, when it does.
+pub async fn with_alma<T, E: From<TargetError>>(
+    valid: &Valid,
+    connection: &Connection,
+    environments: &[String],
+    access: Access,
+    seed: Seed<'_>,
+    note: &mut dyn FnMut(&str),
+    work: impl AsyncFnOnce(&BTreeMap<String, AlmaClient>) -> Result<T, E>,
+) -> Result<T, E> {
+    let root = valid.repo_root();
+    let targets = connect(
+        &valid.repo,
+        connection,
+        environments,
+        root,
+        access,
+        valid.today,
+        seed,
+    )
+    .await?;
+    if let Some(text) = &targets.note {
+        note(text);
+    }
+    let done = work(&targets.clients).await;
+    targets.close().await;
+    done
 }
 
 /// `https://api-na.hosted.exlibrisgroup.com` -> `.../almaws/v1`; a full base URL is kept.

@@ -21,10 +21,13 @@
 
 mod finding;
 mod login;
+mod open;
 mod partial;
 mod privilege;
 mod roles;
 mod tables;
+
+pub use open::{OpenError, Valid, open};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
