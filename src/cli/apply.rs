@@ -11,14 +11,12 @@
 use std::path::PathBuf;
 
 use super::scope::{self, ScopeArgs};
-use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
-use crate::git;
+use super::{EXIT_FAILURE, EXIT_OK, Outcome, fail};
+use crate::reconcile::Progress;
 use crate::reconcile::apply::Done;
-use crate::reconcile::apply::run::{self, Options, Ran, RunError, Watch};
+use crate::reconcile::apply::run::{self, Asked, Ran, Watch};
 use crate::reconcile::plan::Plan;
 use crate::reconcile::render::{self, Legend};
-use crate::reconcile::saved;
-use crate::reconcile::select::Selection;
 use crate::reconcile::target::Access;
 
 #[derive(Debug, clap::Args)]
@@ -45,86 +43,30 @@ pub struct Args {
     pub allow_mass_change: Option<String>,
 }
 
-pub fn run(args: Args) -> u8 {
-    let start = match scope::start(&args.scope) {
-        Ok(start) => start,
-        Err(code) => return code,
-    };
-    let fail = |e: RunError| {
-        eprintln!("error: {e}");
-        if e.is_usage() {
-            EXIT_USAGE
-        } else {
-            EXIT_FAILURE
-        }
-    };
-    let mass_change = match run::mass_change(args.allow_mass_change.as_deref()) {
-        Ok(reason) => reason,
-        Err(e) => return fail(e),
-    };
-    // A saved plan decides nothing but what to plan again: its commit,
-    // environments and scope.
-    let commit = scope::commit_of(&start);
-    let saved = match &args.plan {
-        None => None,
-        Some(path) => match saved::read(path, commit.as_deref(), args.confirm) {
-            Ok(plan) => Some((path.clone(), plan)),
-            Err(e) => return fail(e.into()),
-        },
-    };
-    if let Some((path, plan)) = &saved
-        && let Err(e) = run::same_environments(path, plan, &args.scope.environments)
-    {
-        return fail(e);
-    }
-    let selection = saved.as_ref().map_or(args.scope.clone(), |(_, plan)| {
-        args.scope.with(Selection::of(plan))
-    });
-    let request = match scope::request(&selection, &start) {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
-    if let Some(rev) = &selection.changed_since
-        && let Err(why) = git::moves_forward(&start.root, rev)
-    {
-        eprintln!("error: {why}");
-        return EXIT_FAILURE;
-    }
-    let options = Options {
+pub fn run(args: Args) -> Outcome {
+    let start = scope::load(&args.scope.path, args.scope.today)?;
+    let asked = Asked {
+        saved: args.plan.as_deref(),
+        selection: args.scope.selection(),
         confirm: args.confirm,
         audit: args.audit.clone(),
-        mass_change,
-        preserve: start.repo.institution.preserve_roles.clone(),
+        mass_change: args.allow_mass_change.as_deref(),
     };
+    let prepared = run::prepare(&start, asked, Progress::on_terminal()).map_err(fail)?;
     let mut printer = Printer {
         catalog: &start.repo.catalog,
         started: false,
     };
-    let saved = saved.as_ref().map(|(path, plan)| (path.as_path(), plan));
     let connection = start.repo.institution.connection();
-    let envs = &request.environments;
-    let outcome = scope::with_alma(&start, &connection, envs, Access::Write, async |alma| {
-        run::run(alma, &request, saved, options, &mut printer)
-            .await
-            .map_err(|e| e.to_string())
-    });
-    match outcome {
-        Err(message) => {
-            eprintln!("error: {message}");
-            EXIT_FAILURE
-        }
-        Ok(ran) => {
-            if let Ran::Locked { why, .. } = &ran {
-                eprintln!("error: {why}");
-            }
-            print!("{}", run::summary(&ran, &args.audit));
-            match ran {
-                Ran::DryRun | Ran::Nothing => EXIT_OK,
-                Ran::Applied(report) if report.ok() => EXIT_OK,
-                _ => EXIT_FAILURE,
-            }
-        }
+    let envs = prepared.request.environments.clone();
+    let ran = scope::with_alma(&start, &connection, &envs, Access::Write, async |alma| {
+        run::run(alma, prepared, &mut printer).await
+    })?;
+    if let Ran::Locked { why, .. } = &ran {
+        eprintln!("error: {why}");
     }
+    print!("{}", run::summary(&ran, &args.audit));
+    Ok(if ran.ok() { EXIT_OK } else { EXIT_FAILURE })
 }
 
 /// Prints a run as it goes: the plan, warnings, then a line per user.

@@ -9,10 +9,10 @@
 
 use std::path::PathBuf;
 
-use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Format, emit, scope};
+use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Format, Outcome, emit, scope};
 use crate::review::github;
 use crate::review::sources::{self, Local};
-use crate::review::{Error, render};
+use crate::review::{Error, Report, render};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -48,27 +48,39 @@ pub struct Args {
     pub format: Format,
 }
 
-pub fn run(args: Args) -> u8 {
+pub fn run(args: Args) -> Outcome {
+    let report = scope::runtime().block_on(read(&args)).map_err(|e| {
+        eprintln!("error: {}", render::printable(&e.to_string()));
+        match e {
+            Error::Usage(_) => EXIT_USAGE,
+            Error::Failed(_) => EXIT_FAILURE,
+        }
+    })?;
+    emit(&match args.format {
+        Format::Text => render::text(&report),
+        Format::Json => render::json(&report) + "\n",
+    })?;
+    Ok(if report.is_satisfied() {
+        EXIT_OK
+    } else {
+        EXIT_FAILURE
+    })
+}
+
+/// The pull request's approvals, read from where the flags say.
+async fn read(args: &Args) -> Result<Report, Error> {
     let mut warn = |text: &str| eprintln!("warning: {text}");
     let access_dir = &args.access_dir;
-    let report = match (&args.repo, args.pr, &args.base) {
-        (Some(repo), Some(number), None) => scope::runtime().block_on(sources::from_github(
-            &args.github_api,
-            repo,
-            number,
-            access_dir,
-            &mut warn,
-        )),
+    match (&args.repo, args.pr, &args.base) {
+        (Some(repo), Some(number), None) => {
+            let api = &args.github_api;
+            sources::from_github(api, repo, number, access_dir, &mut warn).await
+        }
         (None, None, Some(base)) => match (&args.head, &args.reviews, &args.author) {
             (Some(head), Some(reviews), Some(author)) => {
-                let change = Local {
-                    git_dir: &args.git_dir,
-                    base,
-                    head,
-                    reviews,
-                    author,
-                };
-                scope::runtime().block_on(sources::from_git(&change, access_dir))
+                let git_dir = &args.git_dir;
+                let change = Local { git_dir, base, head, reviews, author };
+                sources::from_git(&change, access_dir).await
             }
             _ => Err(Error::Usage("--base needs --head, --reviews and --author".into())),
         },
@@ -76,23 +88,5 @@ pub fn run(args: Args) -> u8 {
             "give --repo OWNER/NAME and --pr N, or --base REV --head REV --reviews FILE --author HANDLE"
                 .into(),
         )),
-    };
-    let report = match report {
-        Ok(report) => report,
-        Err(e) => {
-            eprintln!("error: {}", render::printable(&e.to_string()));
-            return match e {
-                Error::Usage(_) => EXIT_USAGE,
-                Error::Failed(_) => EXIT_FAILURE,
-            };
-        }
-    };
-    let text = match args.format {
-        Format::Text => render::text(&report),
-        Format::Json => render::json(&report) + "\n",
-    };
-    if emit(&text) != EXIT_OK || !report.is_satisfied() {
-        return EXIT_FAILURE;
     }
-    EXIT_OK
 }

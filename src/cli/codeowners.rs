@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 
-use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, access_root};
+use super::{EXIT_OK, Outcome, failed, usage};
 use crate::review::codeowners::{self, Freshness};
 
 #[derive(Debug, clap::Args)]
@@ -23,67 +23,26 @@ pub struct Args {
     pub output: PathBuf,
 }
 
-pub fn run(args: Args) -> u8 {
-    let root = match access_root(&args.path) {
-        Ok(root) => root,
-        Err(code) => return code,
-    };
-    let access_dir = match codeowners::relative_to_repository(&root, &args.output) {
-        Ok(dir) => dir,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return EXIT_USAGE;
-        }
-    };
-    let text = match codeowners::load(&root)
-        .and_then(|(units, institution)| codeowners::generate(&units, &institution, &access_dir))
-    {
-        Ok(text) => text,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return EXIT_FAILURE;
-        }
-    };
-    let shown = args.output.display();
+pub fn run(args: Args) -> Outcome {
+    let root = crate::load::access_root(&args.path).map_err(usage)?;
+    let access_dir = codeowners::relative_to_repository(&root, &args.output).map_err(usage)?;
+    let (units, institution) = codeowners::load(&root).map_err(failed)?;
+    let text = codeowners::generate(&units, &institution, &access_dir).map_err(failed)?;
+    let shown = args.output.display().to_string();
     if args.check {
-        return match codeowners::check(&text, &args.output) {
-            Freshness::Fresh => {
+        let freshness = codeowners::check(&text, &args.output);
+        if let Freshness::Stale(diff) = &freshness {
+            print!("{diff}");
+        }
+        return match freshness.problem(&shown) {
+            None => {
                 println!("{shown} is up to date");
-                EXIT_OK
+                Ok(EXIT_OK)
             }
-            Freshness::Missing => {
-                eprintln!("error: {shown} is missing; run `alma-access codeowners` and commit it");
-                EXIT_FAILURE
-            }
-            Freshness::Refused(why) => {
-                eprintln!(
-                    "error: {why}; CODEOWNERS must be a regular file: run `alma-access codeowners` and commit it"
-                );
-                EXIT_FAILURE
-            }
-            Freshness::Stale(diff) => {
-                print!("{diff}");
-                eprintln!(
-                    "error: {shown} is stale; run `alma-access codeowners` and commit the result"
-                );
-                EXIT_FAILURE
-            }
+            Some(problem) => Err(failed(problem)),
         };
     }
-    let written = args
-        .output
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .map_or(Ok(()), std::fs::create_dir_all)
-        .and_then(|()| std::fs::write(&args.output, &text));
-    match written {
-        Ok(()) => {
-            println!("wrote {shown}");
-            EXIT_OK
-        }
-        Err(e) => {
-            eprintln!("error: cannot write {shown}: {e}");
-            EXIT_FAILURE
-        }
-    }
+    codeowners::write(&args.output, &text).map_err(failed)?;
+    println!("wrote {shown}");
+    Ok(EXIT_OK)
 }

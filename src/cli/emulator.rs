@@ -7,7 +7,7 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, scope};
+use super::{EXIT_OK, Outcome, fail, scope};
 use crate::emulator::process;
 
 /// Serve an emulated Alma Users API from a JSON state file.
@@ -26,7 +26,7 @@ pub struct Args {
 }
 
 /// Runs the emulator until it is stopped; returns the exit code.
-pub fn run(args: Args) -> u8 {
+pub fn run(args: Args) -> Outcome {
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(
@@ -43,15 +43,6 @@ pub fn run(args: Args) -> u8 {
             },
         ))
     });
-    match served {
-        Ok(()) => EXIT_OK,
-        Err(e) => {
-            eprintln!("error: {e}");
-            if e.is_usage() {
-                EXIT_USAGE
-            } else {
-                EXIT_FAILURE
-            }
-        }
-    }
+    served.map_err(fail)?;
+    Ok(EXIT_OK)
 }

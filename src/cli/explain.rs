@@ -3,7 +3,7 @@
 //! A1`) in words, with an example and the fix, and its codes; or the whole
 //! table of codes and rules.
 
-use super::{EXIT_OK, EXIT_USAGE};
+use super::{EXIT_OK, Outcome, usage};
 use crate::diag::explain::{explain, table};
 
 #[derive(Debug, clap::Args)]
@@ -12,21 +12,10 @@ pub struct Args {
     pub code: Option<String>,
 }
 
-pub fn run(args: Args) -> u8 {
+pub fn run(args: Args) -> Outcome {
     match args.code {
-        None => {
-            print!("{}", table());
-            EXIT_OK
-        }
-        Some(query) => match explain(&query) {
-            Ok(text) => {
-                print!("{text}");
-                EXIT_OK
-            }
-            Err(message) => {
-                eprintln!("error: {message}");
-                EXIT_USAGE
-            }
-        },
+        None => print!("{}", table()),
+        Some(query) => print!("{}", explain(&query).map_err(usage)?),
     }
+    Ok(EXIT_OK)
 }

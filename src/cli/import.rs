@@ -12,10 +12,10 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use super::scope::{self, ScopeArgs};
-use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
-use crate::import::adopt::{self, Done, Placement};
+use super::{EXIT_FAILURE, EXIT_OK, Outcome, scope, usage};
+use crate::import::adopt::{self, Done};
 use crate::import::{self, Imported};
+use crate::reconcile::Progress;
 use crate::reconcile::target::Access;
 
 #[derive(Debug, clap::Args)]
@@ -48,18 +48,8 @@ pub struct Args {
     pub assume_trained: bool,
 }
 
-pub fn run(args: Args) -> u8 {
-    let scope_args = ScopeArgs {
-        path: args.path.clone(),
-        environments: Vec::new(),
-        only: Vec::new(),
-        changed_since: None,
-        today: args.today,
-    };
-    let start = match scope::start(&scope_args) {
-        Ok(start) => start,
-        Err(code) => return code,
-    };
+pub fn run(args: Args) -> Outcome {
+    let start = scope::load(&args.path, args.today)?;
     let request = adopt::Request {
         environment: args.environment.clone(),
         unit: args.unit.clone(),
@@ -67,75 +57,29 @@ pub fn run(args: Args) -> u8 {
         users_from: args.users_from.clone(),
         assume_trained: args.assume_trained,
     };
-    let (options, ids) = match adopt::options(&start.repo, &request, start.today) {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
-        }
-    };
-    let env = options.environment.clone();
+    let (options, ids) = adopt::options(&start.repo, &request, start.today).map_err(usage)?;
+    let env = &options.environment;
     let connection = start.repo.institution.connection();
-    let envs = std::slice::from_ref(&env);
+    let envs = std::slice::from_ref(env);
     let fetched = scope::with_alma(&start, &connection, envs, Access::Read, async |alma| {
-        let progress = super::terminal_progress();
-        import::fetch(&alma[&env], ids.as_deref(), &progress)
-            .await
-            .map_err(|e| e.to_string())
-    });
-    let fetched = match fetched {
-        Ok(f) => f,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return EXIT_FAILURE;
-        }
-    };
-    let sorted = adopt::sort(&start.repo, &fetched.users, &options, ids.is_some());
-    let (written, kept, write_failed) = write_all(&start, &sorted.imported, args.force);
-    for (item, reason) in &kept {
-        println!("kept {}: {reason}", item.path.display());
-    }
-    for s in fetched.missing.iter().chain(&sorted.skipped) {
-        println!("skipped {}: {}", s.primary_id, s.reason);
+        import::fetch(&alma[env], ids.as_deref(), &Progress::on_terminal()).await
+    })?;
+    let (root, repo) = (&start.root, &start.repo);
+    let sorted = adopt::sort(repo, &fetched.users, &options, ids.is_some());
+    let mut wrote = |item: &Imported| print!("{}", adopt::written(item));
+    let placed = adopt::place_all(root, repo, &sorted.imported, args.force, &mut wrote);
+    for e in &placed.failed {
+        eprintln!("error: {e}");
     }
     for s in &fetched.failed {
         eprintln!("error: {}: {}", s.primary_id, s.reason);
     }
     let done = Done {
         options: &options,
-        imported: &sorted.imported,
-        written,
-        kept: kept.len(),
-        other_units: sorted.other_units,
+        fetched: &fetched,
+        sorted: &sorted,
+        placed: &placed,
     };
-    print!("{}", adopt::summary(&start.repo, &done));
-    if write_failed || !fetched.failed.is_empty() {
-        EXIT_FAILURE
-    } else {
-        EXIT_OK
-    }
-}
-
-/// Places every file, printing each one written; returns how many were
-/// written, the ones kept and why, and whether a write failed.
-fn write_all<'a>(
-    start: &scope::Start,
-    imported: &'a [Imported],
-    force: bool,
-) -> (usize, Vec<(&'a Imported, String)>, bool) {
-    let (mut written, mut kept, mut failed) = (0, Vec::new(), false);
-    for item in imported {
-        match adopt::place(&start.root, &start.repo, item, force) {
-            Ok(()) => {
-                written += 1;
-                print!("{}", adopt::written(item));
-            }
-            Err(Placement::Kept(reason)) => kept.push((item, reason)),
-            Err(e) => {
-                eprintln!("error: {e}");
-                failed = true;
-            }
-        }
-    }
-    (written, kept, failed)
+    print!("{}", adopt::summary(repo, &done));
+    Ok(if done.ok() { EXIT_OK } else { EXIT_FAILURE })
 }

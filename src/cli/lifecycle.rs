@@ -12,9 +12,9 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use super::{EXIT_FAILURE, Format, emit, scope};
+use super::{Format, Outcome, emit, fail, json, scope};
 use crate::lifecycle::calendar;
-use crate::lifecycle::propose::{self, Delivery, FileEdit, Proposal, ProposeError};
+use crate::lifecycle::propose::{self, Delivery, FileEdit, Proposal};
 use crate::lifecycle::render;
 
 #[derive(Debug, clap::Args)]
@@ -33,17 +33,13 @@ pub struct Args {
     pub format: Format,
 }
 
-pub fn run(args: Args) -> u8 {
-    let valid = match scope::load(&args.path, args.today) {
-        Ok(valid) => valid,
-        Err(code) => return code,
-    };
+pub fn run(args: Args) -> Outcome {
+    let valid = scope::load(&args.path, args.today)?;
     let agenda = calendar::agenda(&valid.repo, valid.today, args.days);
-    let out = match args.format {
-        Format::Json => serde_json::to_string_pretty(&agenda).expect("agendas serialize") + "\n",
+    emit(&match args.format {
+        Format::Json => json(&agenda),
         Format::Text => render::agenda(&agenda),
-    };
-    emit(&out)
+    })
 }
 
 /// How `sweep-inactive` and `review` deliver edited login files: committed
@@ -79,12 +75,6 @@ impl ProposalArgs {
             dry_run: self.dry_run,
             write: self.write,
         };
-        propose::deliver(root, edits, today, delivery, what, branch, message).map_err(|e| {
-            if let ProposeError::Invalid { diagnostics, .. } = &e {
-                eprint!("{diagnostics}");
-            }
-            eprintln!("error: {e}");
-            EXIT_FAILURE
-        })
+        propose::deliver(root, edits, today, delivery, what, branch, message).map_err(fail)
     }
 }

@@ -1,12 +1,23 @@
 //! The command line: one file per subcommand, each with its `Args` and a
-//! `run` that returns the process exit code. Exit codes follow one rule
-//! everywhere: 0 success, 1 the command ran and found errors (or failed),
-//! 2 the command was used wrongly (bad flags, missing paths).
+//! `run` that returns the process exit code ([`Outcome`]). Exit codes
+//! follow one rule everywhere: 0 success, 1 the command ran and found
+//! errors (or failed), 2 the command was used wrongly (bad flags, missing
+//! paths); a stage's error says which ([`Failure`]) and [`fail`] prints it.
 
+use std::fmt::Display;
 use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+use crate::editor_schemas::job::PrepareError;
+use crate::emulator::process::ProcessError;
+use crate::lifecycle::propose::ProposeError;
+use crate::lifecycle::recert::RecertError;
+use crate::lifecycle::sweep::SweepError;
+use crate::reconcile::apply::run::RunError;
+use crate::reconcile::select::SelectError;
+use crate::validate::OpenError;
 
 pub mod apply;
 pub mod approvals;
@@ -75,12 +86,16 @@ pub const EXIT_FAILURE: u8 = 1;
 /// Exit code: the command was used wrongly.
 pub const EXIT_USAGE: u8 = 2;
 
+/// What a command returns: the exit code of a run that went to its end,
+/// or (`Err`) of one that stopped, its error already printed.
+pub type Outcome = Result<u8, u8>;
+
 /// Runs one parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
     if !matches!(cli.command, Command::Emulator(_)) {
         init_logging();
     }
-    let code = match cli.command {
+    let (Ok(code) | Err(code)) = match cli.command {
         Command::Validate(args) => validate::run(args),
         Command::Plan(args) => plan::run(args),
         Command::Apply(args) => apply::run(args),
@@ -98,13 +113,93 @@ pub fn run(cli: Cli) -> ExitCode {
     ExitCode::from(code)
 }
 
-/// The access folder a command-line path names ([`crate::load::access_root`]);
-/// a path that names none is printed and answered with the usage exit code.
-pub fn access_root(path: &std::path::Path) -> Result<std::path::PathBuf, u8> {
-    crate::load::access_root(path).map_err(|e| {
-        eprintln!("error: {e}");
+/// An error a command prints, and the exit code it gives.
+pub trait Failure: Display {
+    /// Whether the command was used wrongly (exit 2) rather than failing (exit 1).
+    fn is_usage(&self) -> bool;
+    /// What is printed before the `error:` line: rendered diagnostics.
+    fn detail(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// Prints a failure (its detail, then `error: ...`); returns its exit code.
+pub fn fail(e: impl Failure) -> u8 {
+    if let Some(detail) = e.detail() {
+        eprint!("{detail}");
+    }
+    eprintln!("error: {e}");
+    if e.is_usage() {
         EXIT_USAGE
-    })
+    } else {
+        EXIT_FAILURE
+    }
+}
+
+/// Prints `error: ...`; returns the exit code of a command that failed.
+pub fn failed(e: impl Display) -> u8 {
+    eprintln!("error: {e}");
+    EXIT_FAILURE
+}
+
+/// Prints `error: ...`; returns the exit code of a command used wrongly.
+pub fn usage(e: impl Display) -> u8 {
+    eprintln!("error: {e}");
+    EXIT_USAGE
+}
+
+/// The errors that say themselves whether they are wrong usage.
+macro_rules! usage_when {
+    ($($error:ty),*) => {$(
+        impl Failure for $error {
+            fn is_usage(&self) -> bool {
+                <$error>::is_usage(self)
+            }
+        }
+    )*};
+}
+usage_when!(SweepError, RunError, SelectError, ProcessError);
+
+impl Failure for OpenError {
+    fn is_usage(&self) -> bool {
+        matches!(self, OpenError::Root(_))
+    }
+    fn detail(&self) -> Option<&str> {
+        match self {
+            OpenError::Invalid { diagnostics, .. } => Some(diagnostics),
+            OpenError::Root(_) => None,
+        }
+    }
+}
+
+impl Failure for ProposeError {
+    fn is_usage(&self) -> bool {
+        false
+    }
+    fn detail(&self) -> Option<&str> {
+        match self {
+            ProposeError::Invalid { diagnostics, .. } => Some(diagnostics),
+            _ => None,
+        }
+    }
+}
+
+impl Failure for PrepareError {
+    fn is_usage(&self) -> bool {
+        false
+    }
+    fn detail(&self) -> Option<&str> {
+        match self {
+            PrepareError::Invalid { diagnostics } => Some(diagnostics),
+            _ => None,
+        }
+    }
+}
+
+impl Failure for RecertError {
+    fn is_usage(&self) -> bool {
+        !matches!(self, RecertError::Propose(_))
+    }
 }
 
 /// The date to evaluate rules against: the one given, or today's local date.
@@ -122,30 +217,19 @@ fn init_logging() {
         .try_init();
 }
 
-/// Progress on stderr while users are read, when stderr is a terminal
-/// (never in logs or pipes): one line rewritten in place, ended when done.
-pub fn terminal_progress() -> crate::reconcile::Progress {
-    use std::io::IsTerminal;
-    if !std::io::stderr().is_terminal() {
-        return crate::reconcile::Progress::default();
-    }
-    crate::reconcile::Progress::new(|what, done, of| {
-        let step = (of / 100).max(1);
-        if done == of || done % step == 0 {
-            let end = if done == of { "\n" } else { "" };
-            eprint!("\r{what}: {done} of {of}{end}");
-        }
-    })
-}
-
 /// Writes to stdout; a closed pipe is a failure, not a panic.
-pub fn emit(text: &str) -> u8 {
+pub fn emit(text: &str) -> Outcome {
     let mut stdout = std::io::stdout().lock();
     match stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
     {
-        Ok(()) => EXIT_OK,
-        Err(_) => EXIT_FAILURE,
+        Ok(()) => Ok(EXIT_OK),
+        Err(_) => Err(EXIT_FAILURE),
     }
+}
+
+/// A value as pretty JSON, ended by a newline.
+pub fn json(value: &impl serde::Serialize) -> String {
+    serde_json::to_string_pretty(value).expect("JSON values serialize") + "\n"
 }

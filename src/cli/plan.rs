@@ -4,16 +4,15 @@
 //! saves it while the text goes to stdout. Exit codes: 0 success, 1 error,
 //! and with `--detailed-exitcode` 2 when there are changes.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 
 use super::scope::{self, ScopeArgs};
-use super::{EXIT_FAILURE, EXIT_OK};
-use crate::reconcile::target::Access;
-
+use super::{EXIT_OK, Outcome, fail, failed};
 use crate::reconcile::render::{self, Legend};
-use crate::reconcile::{self, markdown, saved};
+use crate::reconcile::target::Access;
+use crate::reconcile::{self, Progress, markdown, saved, select};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -42,69 +41,44 @@ pub enum Format {
     Markdown,
 }
 
-pub fn run(args: Args) -> u8 {
-    let start = match scope::start(&args.scope) {
-        Ok(start) => start,
-        Err(code) => return code,
-    };
-    let mut request = match scope::request(&args.scope, &start) {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
-    let connection = match scope::plan_connection(&args.scope, &start, &mut request) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
+pub fn run(args: Args) -> Outcome {
+    let start = scope::load(&args.scope.path, args.scope.today)?;
+    let (repo, selection) = (&start.repo, args.scope.selection());
+    let progress = Progress::on_terminal();
+    let mut request =
+        select::request(repo, &start.root, start.today, &selection, progress).map_err(fail)?;
+    let connection =
+        select::connection(repo, &start.root, &selection, &mut request).map_err(fail)?;
     let envs = &request.environments;
-    let result = scope::with_alma(&start, &connection, envs, Access::Read, async |alma| {
-        reconcile::plan(alma, &request)
-            .await
-            .map_err(|e| e.to_string())
-    });
-    let plan = match result {
-        Ok(plan) => plan,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return EXIT_FAILURE;
-        }
-    };
-    if let Some(path) = &args.out
-        && let Err(e) = saved::write(&plan, path)
-    {
-        eprintln!("error: cannot write {}: {e}", path.display());
-        return EXIT_FAILURE;
+    let plan = scope::with_alma(&start, &connection, envs, Access::Read, async |alma| {
+        reconcile::plan(alma, &request).await
+    })?;
+    let cannot_write = |path: &Path, e| failed(format!("cannot write {}: {e}", path.display()));
+    if let Some(path) = &args.out {
+        saved::write(&plan, path).map_err(|e| cannot_write(path, e))?;
     }
+    let legend = Legend::for_plan(&repo.catalog, &plan);
     if let Some(path) = &args.unmanaged_out {
-        let legend = Legend::for_plan(&start.repo.catalog, &plan);
-        if let Err(e) = std::fs::write(path, markdown::unmanaged(&plan, &legend)) {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            return EXIT_FAILURE;
-        }
+        let text = markdown::unmanaged(&plan, &legend);
+        std::fs::write(path, text).map_err(|e| cannot_write(path, e))?;
     }
     match args.format {
-        Format::Text => print!(
-            "{}",
-            render::text(&plan, &Legend::for_plan(&start.repo.catalog, &plan))
-        ),
+        Format::Text => print!("{}", render::text(&plan, &legend)),
         Format::Json => println!("{}", saved::artifact(&plan)),
         Format::Markdown => {
-            let legend = Legend::for_plan(&start.repo.catalog, &plan);
-            print!(
-                "{}",
-                markdown::markdown(&plan, &legend, markdown::GITHUB_COMMENT_LIMIT)
-            );
+            let limit = markdown::GITHUB_COMMENT_LIMIT;
+            print!("{}", markdown::markdown(&plan, &legend, limit));
         }
     }
     if !plan.errors.is_empty() {
-        eprintln!(
-            "error: {} user(s) could not be read; the plan is incomplete",
-            plan.errors.len()
-        );
-        return EXIT_FAILURE;
+        let n = plan.errors.len();
+        return Err(failed(format!(
+            "{n} user(s) could not be read; the plan is incomplete"
+        )));
     }
-    if args.detailed_exitcode && plan.has_changes() {
+    Ok(if args.detailed_exitcode && plan.has_changes() {
         2
     } else {
         EXIT_OK
-    }
+    })
 }

@@ -10,11 +10,9 @@
 
 use std::path::PathBuf;
 
-use serde_json::json;
-
 use super::lifecycle::ProposalArgs;
-use super::{EXIT_FAILURE, EXIT_USAGE, Format, emit, scope};
-use crate::lifecycle::recert::{self, RecertError};
+use super::{Format, Outcome, emit, fail, json, scope};
+use crate::lifecycle::recert;
 use crate::lifecycle::render;
 
 #[derive(Debug, clap::Args)]
@@ -41,81 +39,30 @@ pub struct Args {
     pub format: Format,
 }
 
-pub fn run(args: Args) -> u8 {
-    let valid = match scope::load(&args.path, args.today) {
-        Ok(valid) => valid,
-        Err(code) => return code,
-    };
-    let fail = |e: RecertError| {
-        eprintln!("error: {e}");
-        match e {
-            RecertError::Propose(_) => EXIT_FAILURE,
-            _ => EXIT_USAGE,
-        }
-    };
-    let review = match recert::unit_review(&valid.repo, &args.unit, valid.today) {
-        Ok(review) => review,
-        Err(e) => return fail(e),
-    };
-    let mut ids = args.confirm.clone();
-    if let Some(file) = &args.confirm_file {
-        match std::fs::read_to_string(file) {
-            Ok(text) => ids.extend(recert::ids_in(&text)),
-            Err(e) => {
-                eprintln!("error: cannot read `{}`: {e}", file.display());
-                return EXIT_USAGE;
-            }
-        }
-    }
+pub fn run(args: Args) -> Outcome {
+    let valid = scope::load(&args.path, args.today)?;
+    let review = recert::unit_review(&valid.repo, &args.unit, valid.today).map_err(fail)?;
+    let ids = recert::confirmed_ids(&args.confirm, args.confirm_file.as_deref()).map_err(fail)?;
     if ids.is_empty() {
         return emit(&match args.format {
             Format::Text => render::unit_review(&review),
-            Format::Json => {
-                serde_json::to_string_pretty(&review).expect("reviews serialize") + "\n"
-            }
+            Format::Json => json(&review),
         });
     }
-    let confirmation = match recert::confirm(&valid.repo, &valid.root, &review, &ids) {
-        Ok(c) => c,
-        Err(e) => return fail(e),
-    };
+    let confirmation = recert::confirm(&valid.repo, &valid.root, &review, &ids).map_err(fail)?;
     let branch = args
         .proposal
         .branch
         .clone()
         .unwrap_or_else(|| format!("alma-access/review-{}-{}", args.unit, valid.today));
-    let edits = &confirmation.edits;
-    let message = &confirmation.message;
-    let proposal = match args.proposal.deliver(
-        &valid.root,
-        edits,
-        valid.today,
-        "edited files",
-        &branch,
-        message,
-    ) {
-        Ok(proposal) => proposal,
-        Err(code) => return code,
-    };
+    let (edits, message) = (&confirmation.edits, &confirmation.message);
+    let today = valid.today;
+    let proposal =
+        args.proposal
+            .deliver(&valid.root, edits, today, "edited files", &branch, message)?;
+    let proposal = proposal.as_ref();
     emit(&match args.format {
-        Format::Text => render::confirmation(message, &branch, proposal.as_ref(), edits.is_empty()),
-        Format::Json => {
-            let confirmed: Vec<_> = confirmation
-                .confirmed
-                .iter()
-                .map(|l| &l.primary_id)
-                .collect();
-            serde_json::to_string_pretty(&json!({
-                "unit": review.unit,
-                "today": review.today,
-                "review_by": review.next_review_by,
-                "confirmed": confirmed,
-                "files": edits.iter().map(|e| &e.display).collect::<Vec<_>>(),
-                "dry_run": args.proposal.dry_run,
-                "branch": proposal.as_ref().map(|p| json!({"name": p.branch, "commit": p.commit})),
-            }))
-            .expect("json serializes")
-                + "\n"
-        }
+        Format::Text => render::confirmation(message, &branch, proposal, edits.is_empty()),
+        Format::Json => json(&confirmation.record(&review, proposal, args.proposal.dry_run)),
     })
 }

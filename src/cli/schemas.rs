@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use super::{EXIT_FAILURE, EXIT_OK, access_root, today_or};
+use super::{EXIT_OK, Outcome, fail, failed, today_or, usage};
 use crate::editor_schemas::{self, job};
 
 #[derive(Debug, clap::Args)]
@@ -35,49 +35,28 @@ pub struct Args {
     pub today: Option<NaiveDate>,
 }
 
-pub fn run(args: Args) -> u8 {
-    let root = match access_root(&args.path) {
-        Ok(root) => root,
-        Err(code) => return code,
-    };
+pub fn run(args: Args) -> Outcome {
+    let root = crate::load::access_root(&args.path).map_err(usage)?;
     let output = args
         .output
         .clone()
         .unwrap_or_else(|| editor_schemas::default_output(&root));
-    let work = match job::prepare(&root, output, today_or(args.today)) {
-        Ok(work) => work,
-        Err(e) => {
-            if let job::PrepareError::Invalid { diagnostics } = &e {
-                eprint!("{diagnostics}");
-            }
-            eprintln!("error: {e}");
-            return EXIT_FAILURE;
+    let work = job::prepare(&root, output, today_or(args.today)).map_err(fail)?;
+    if !args.check {
+        for line in work.write().map_err(failed)? {
+            println!("{line}");
         }
-    };
-    if args.check {
-        let problems = work.problems();
-        if problems.is_empty() {
-            println!("{}", work.fresh());
-            return EXIT_OK;
-        }
-        for problem in problems {
-            println!("{problem}");
-        }
-        eprintln!(
-            "error: the editor schemas are stale; run `alma-access schemas --write` and commit the result"
-        );
-        return EXIT_FAILURE;
+        return Ok(EXIT_OK);
     }
-    match work.write() {
-        Ok(done) => {
-            for line in done {
-                println!("{line}");
-            }
-            EXIT_OK
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            EXIT_FAILURE
-        }
+    let problems = work.problems();
+    if problems.is_empty() {
+        println!("{}", work.fresh());
+        return Ok(EXIT_OK);
     }
+    for problem in problems {
+        println!("{problem}");
+    }
+    Err(failed(
+        "the editor schemas are stale; run `alma-access schemas --write` and commit the result",
+    ))
 }

@@ -2,15 +2,15 @@
 //! logins a run covers, and the validated repository it starts from.
 
 use std::collections::BTreeMap;
+use std::error::Error;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use super::today_or;
+use super::{fail, failed, today_or};
 use crate::alma::AlmaClient;
 use crate::model::Connection;
-use crate::reconcile::Request;
-use crate::reconcile::select::{self, SelectError, Selection};
+use crate::reconcile::select::Selection;
 use crate::reconcile::target::{self, Access};
 use crate::validate;
 
@@ -33,30 +33,6 @@ pub struct ScopeArgs {
     pub today: Option<NaiveDate>,
 }
 
-/// A validated starting point.
-pub type Start = validate::Valid;
-
-/// Resolves the folder and validates it. Errors are printed; the exit code is returned.
-pub fn start(args: &ScopeArgs) -> Result<Start, u8> {
-    load(&args.path, args.today)
-}
-
-/// Resolves an access folder (or a repository holding one) and validates it
-/// for `today` (default: today). Diagnostics are printed; the exit code is returned.
-pub fn load(path: &Path, today: Option<NaiveDate>) -> Result<Start, u8> {
-    validate::open(path, today_or(today)).map_err(|e| {
-        let code = match &e {
-            validate::OpenError::Root(_) => super::EXIT_USAGE,
-            validate::OpenError::Invalid { diagnostics, .. } => {
-                eprint!("{diagnostics}");
-                super::EXIT_FAILURE
-            }
-        };
-        eprintln!("error: {e}");
-        code
-    })
-}
-
 impl ScopeArgs {
     /// What the flags select.
     pub fn selection(&self) -> Selection {
@@ -66,91 +42,41 @@ impl ScopeArgs {
             changed_since: self.changed_since.clone(),
         }
     }
-
-    /// The flags that select what `selection` does, on this folder and day.
-    pub fn with(&self, selection: Selection) -> ScopeArgs {
-        ScopeArgs {
-            path: self.path.clone(),
-            environments: selection.environments,
-            only: selection.only,
-            changed_since: selection.changed_since,
-            today: self.today,
-        }
-    }
 }
 
-/// Prints a selection that cannot be planned; returns the exit code.
-fn refused(e: SelectError) -> u8 {
-    eprintln!("error: {e}");
-    if e.is_usage() {
-        super::EXIT_USAGE
-    } else {
-        super::EXIT_FAILURE
-    }
-}
+/// A validated starting point.
+pub type Start = validate::Valid;
 
-/// Builds the plan request ([`select::request`]), with progress on a
-/// terminal; a selection that cannot be honoured is printed.
-pub fn request<'a>(args: &ScopeArgs, start: &'a Start) -> Result<Request<'a>, u8> {
-    let progress = super::terminal_progress();
-    select::request(
-        &start.repo,
-        &start.root,
-        start.today,
-        &args.selection(),
-        progress,
-    )
-    .map_err(refused)
-}
-
-/// How `plan` connects to Alma ([`select::connection`]).
-pub fn plan_connection(
-    args: &ScopeArgs,
-    start: &Start,
-    request: &mut Request<'_>,
-) -> Result<Connection, u8> {
-    select::connection(&start.repo, &start.root, &args.selection(), request).map_err(refused)
-}
-
-/// The commit the access folder is at (`-dirty` with uncommitted changes).
-pub fn commit_of(start: &Start) -> Option<String> {
-    select::commit_of(&start.root)
+/// Resolves an access folder (or a repository holding one) and validates it
+/// for `today` (default: today). Diagnostics are printed; the exit code is returned.
+pub fn load(path: &Path, today: Option<NaiveDate>) -> Result<Start, u8> {
+    validate::open(path, today_or(today)).map_err(fail)
 }
 
 /// Connects to the environments ([`target::with_alma`]), does `work` with
 /// their clients and closes the connections, on a runtime of its own; with
 /// no key set, the built-in emulator starts from `synth::built_in`, and
-/// stderr says so.
-pub fn with_alma<T>(
+/// stderr says so. An error, the work's or the connection's, is printed.
+pub fn with_alma<T, E: Into<Box<dyn Error>>>(
     start: &Start,
     connection: &Connection,
     environments: &[String],
     access: Access,
-    work: impl AsyncFnOnce(&BTreeMap<String, AlmaClient>) -> Result<T, String>,
-) -> Result<T, String> {
+    work: impl AsyncFnOnce(&BTreeMap<String, AlmaClient>) -> Result<T, E>,
+) -> Result<T, u8> {
     let seed = crate::synth::built_in;
     let mut note = |text: &str| eprintln!("note: {text}");
-    let work = async |alma: &BTreeMap<String, AlmaClient>| work(alma).await.map_err(Failed);
-    runtime()
-        .block_on(target::with_alma(
-            start,
-            connection,
-            environments,
-            access,
-            &seed,
-            &mut note,
-            work,
-        ))
-        .map_err(|Failed(why)| why)
-}
-
-/// A run that failed, in words (a target's error included).
-struct Failed(String);
-
-impl From<target::TargetError> for Failed {
-    fn from(e: target::TargetError) -> Failed {
-        Failed(e.to_string())
-    }
+    let work = async |alma: &BTreeMap<String, AlmaClient>| work(alma).await.map_err(Into::into);
+    let run = target::with_alma::<_, Box<dyn Error>>(
+        start,
+        connection,
+        environments,
+        access,
+        &seed,
+        &mut note,
+        work,
+    );
+    runtime().block_on(run).map_err(failed)
 }
 
 /// A runtime for one command: two worker threads suit the network-bound work.

@@ -19,12 +19,10 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use super::lifecycle::ProposalArgs;
-use super::{EXIT_FAILURE, EXIT_USAGE, Format, emit, scope};
-use crate::alma::AlmaRead;
-use crate::lifecycle::last_logins::{self, ALMA_RETENTION_DAYS};
-use crate::lifecycle::propose;
-use crate::lifecycle::sweep::{self, FromAlma, Input, SweepError, render};
-use crate::reconcile::target::Access;
+use super::{Format, Outcome, emit, fail, scope};
+use crate::lifecycle::last_logins::ALMA_RETENTION_DAYS;
+use crate::lifecycle::sweep::{self, Input, render};
+use crate::reconcile::target::{Access, emulator_dir};
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = sweep::HELP)]
@@ -66,101 +64,45 @@ pub struct Args {
     pub format: Format,
 }
 
-pub fn run(args: Args) -> u8 {
-    let valid = match scope::load(&args.path, args.today) {
-        Ok(valid) => valid,
-        Err(code) => return code,
-    };
+pub fn run(args: Args) -> Outcome {
+    let valid = scope::load(&args.path, args.today)?;
     let input = match &args.staff_login_report {
-        Some(file) => sweep::from_file(file, args.report_date, valid.today).map_err(fail),
-        None => from_alma(&args, &valid),
+        Some(file) => sweep::from_file(file, args.report_date, valid.today).map_err(fail)?,
+        None => from_alma(&args, &valid)?,
     };
-    match input.and_then(|input| propose(&args, &valid, &input)) {
-        Ok(code) | Err(code) => code,
-    }
-}
-
-fn fail(e: SweepError) -> u8 {
-    eprintln!("error: {e}");
-    if e.is_usage() {
-        EXIT_USAGE
-    } else {
-        EXIT_FAILURE
-    }
-}
-
-/// The report read from Alma for the retention up to today.
-fn from_alma(args: &Args, valid: &scope::Start) -> Result<Input, u8> {
-    let inst = &valid.repo.institution;
-    let environment = inst
-        .environment(args.environment.as_deref())
-        .map_err(|e| fail(e.into()))?;
-    sweep::check_retention(args.report_retention_days).map_err(fail)?;
     let today = valid.today;
-    let envs = std::slice::from_ref(&environment);
-    let read = scope::with_alma(
-        valid,
-        &inst.connection(),
-        envs,
-        Access::Read,
-        async |alma| {
-            let client = &alma[&environment];
-            let fetched = last_logins::fetch(client, today, args.report_retention_days).await;
-            let (endpoint, calls) = (client.endpoint(), client.usage().calls);
-            fetched
-                .map(|f| (f, endpoint, calls))
-                .map_err(|e| e.to_string())
-        },
-    );
-    let (fetched, endpoint, calls) = read.map_err(|m| {
-        eprintln!("error: {m}");
-        EXIT_FAILURE
-    })?;
-    let alma = FromAlma {
-        environment,
-        endpoint,
-        fetched,
-        calls,
-    };
-    sweep::from_alma(
-        alma,
-        today,
-        &crate::reconcile::target::emulator_dir(valid.repo_root()),
-    )
-    .map_err(fail)
-}
-
-/// The sweep of the table, its edits and the branch; then the output.
-fn propose(args: &Args, valid: &scope::Start, input: &Input) -> Result<u8, u8> {
-    let today = valid.today;
-    let branch = args
-        .proposal
-        .branch
-        .clone()
-        .unwrap_or_else(|| format!("alma-access/sweep-inactive-{today}"));
-    propose::check_branch_name(&branch).map_err(|e| {
-        eprintln!("error: {e}");
-        EXIT_USAGE
-    })?;
+    let branch = sweep::branch(args.proposal.branch.as_deref(), today).map_err(fail)?;
     let retention = args.report_retention_days;
-    let made = sweep::propose(&valid.repo, &valid.root, input, retention, today).map_err(fail)?;
+    let made = sweep::propose(&valid.repo, &valid.root, &input, retention, today).map_err(fail)?;
     let (edits, message) = (&made.edits, &made.message);
     let proposal =
         args.proposal
             .deliver(&valid.root, edits, today, "swept files", &branch, message)?;
     let view = render::View {
-        input,
-        sweep: &made.sweep,
+        input: &input,
+        made: &made,
         today,
         branch: &branch,
         proposal: proposal.as_ref(),
-        edits,
-        message,
         dry_run: args.proposal.dry_run,
         written: args.proposal.write,
     };
-    Ok(emit(&match args.format {
+    emit(&match args.format {
         Format::Text => render::text(&view),
         Format::Json => render::json(&view),
-    }))
+    })
+}
+
+/// The report read from Alma for the retention up to today.
+fn from_alma(args: &Args, valid: &scope::Start) -> Result<Input, u8> {
+    let retention = args.report_retention_days;
+    let asked = args.environment.as_deref();
+    let environment = sweep::alma_environment(&valid.repo, asked, retention).map_err(fail)?;
+    let state = emulator_dir(valid.repo_root());
+    let connection = valid.repo.institution.connection();
+    let envs = std::slice::from_ref(&environment);
+    scope::with_alma(valid, &connection, envs, Access::Read, async |alma| {
+        let client = &alma[&environment];
+        sweep::read_alma(client, &environment, valid.today, retention, &state).await
+    })
 }

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use super::{EXIT_FAILURE, EXIT_OK, access_root, emit, today_or};
+use super::{EXIT_FAILURE, EXIT_OK, Outcome, emit, today_or, usage};
 use crate::diag::{github, render};
 
 /// How `validate` prints its diagnostics.
@@ -36,31 +36,19 @@ pub struct Args {
     pub today: Option<NaiveDate>,
 }
 
-pub fn run(args: Args) -> u8 {
-    let root = match access_root(&args.path) {
-        Ok(root) => root,
-        Err(code) => return code,
-    };
+pub fn run(args: Args) -> Outcome {
+    let root = crate::load::access_root(&args.path).map_err(usage)?;
     let (loaded, outcome) = validate::validate_dir(&root, today_or(args.today));
-    let text = match args.format {
-        Format::Json => render::json(&outcome.diagnostics, &loaded.sources, outcome.files) + "\n",
-        Format::Text => {
-            render::text(&outcome.diagnostics, &loaded.sources)
-                + &render::summary(&outcome.diagnostics, outcome.files)
-                + "\n"
-        }
-        Format::Github => {
-            github::annotations(&outcome.diagnostics, &loaded.sources)
-                + &render::summary(&outcome.diagnostics, outcome.files)
-                + "\n"
-        }
-    };
-    if emit(&text) != EXIT_OK {
-        return EXIT_FAILURE;
-    }
-    if outcome.has_errors() {
+    let (diagnostics, sources) = (&outcome.diagnostics, &loaded.sources);
+    let summary = || render::summary(diagnostics, outcome.files) + "\n";
+    emit(&match args.format {
+        Format::Json => render::json(diagnostics, sources, outcome.files) + "\n",
+        Format::Text => render::text(diagnostics, sources) + &summary(),
+        Format::Github => github::annotations(diagnostics, sources) + &summary(),
+    })?;
+    Ok(if outcome.has_errors() {
         EXIT_FAILURE
     } else {
         EXIT_OK
-    }
+    })
 }

@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use super::{
-    CONSULTATION_IMPORTED, Imported, MANAGER_PLACEHOLDER, Options, SkipReason, Skipped, describe,
+    CONSULTATION_IMPORTED, Fetched, Imported, MANAGER_PLACEHOLDER, Options, SkipReason, Skipped,
+    describe,
 };
 use crate::alma::wire;
 use crate::model::AccessRepo;
@@ -178,6 +179,39 @@ pub fn place(
     std::fs::write(&path, &item.text).map_err(failed)
 }
 
+/// What placing the files did.
+#[derive(Debug, Default)]
+pub struct Placed<'a> {
+    /// How many files were written.
+    pub written: usize,
+    /// The files left as they were, and why.
+    pub kept: Vec<(&'a Imported, String)>,
+    /// The files that could not be written.
+    pub failed: Vec<Placement>,
+}
+
+/// Places every file in turn ([`place`]); `wrote` hears each one written.
+pub fn place_all<'a>(
+    root: &Path,
+    repo: &AccessRepo,
+    imported: &'a [Imported],
+    force: bool,
+    wrote: &mut dyn FnMut(&Imported),
+) -> Placed<'a> {
+    let mut placed = Placed::default();
+    for item in imported {
+        match place(root, repo, item, force) {
+            Ok(()) => {
+                placed.written += 1;
+                wrote(item);
+            }
+            Err(Placement::Kept(reason)) => placed.kept.push((item, reason)),
+            Err(e) => placed.failed.push(e),
+        }
+    }
+    placed
+}
+
 /// One file written, with its notes and warnings.
 pub fn written(item: &Imported) -> String {
     let mut out = format!("wrote {} ({})\n", item.path.display(), item.summary);
@@ -191,66 +225,92 @@ pub fn written(item: &Imported) -> String {
 /// What was done, and what still needs a person.
 pub struct Done<'a> {
     pub options: &'a Options,
-    pub imported: &'a [Imported],
-    pub written: usize,
-    pub kept: usize,
-    pub other_units: usize,
+    pub fetched: &'a Fetched,
+    pub sorted: &'a Sorted,
+    pub placed: &'a Placed<'a>,
 }
 
-/// The closing summary: counts, then the warnings that concern every file.
+impl Done<'_> {
+    /// Whether every user was read and every file placed.
+    pub fn ok(&self) -> bool {
+        self.placed.failed.is_empty() && self.fetched.failed.is_empty()
+    }
+}
+
+/// The closing report: the files kept and the users skipped, with why,
+/// then the counts and the warnings that concern every file.
 pub fn summary(repo: &AccessRepo, done: &Done<'_>) -> String {
-    let options = done.options;
+    let mut out = String::new();
+    for (item, reason) in &done.placed.kept {
+        out.push_str(&format!("kept {}: {reason}\n", item.path.display()));
+    }
+    for s in done.fetched.missing.iter().chain(&done.sorted.skipped) {
+        out.push_str(&format!("skipped {}: {}\n", s.primary_id, s.reason));
+    }
+    out.push_str(&counts(done));
+    for line in warnings(repo, done) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// The line of counts: files written and kept, users of other units.
+fn counts(done: &Done<'_>) -> String {
+    let (options, placed) = (done.options, done.placed);
     let mut out = format!(
         "\nimported {} login file(s) from Alma ({})",
-        done.written, options.environment
+        placed.written, options.environment
     );
-    if done.kept > 0 {
-        out.push_str(&format!("; kept {} existing file(s)", done.kept));
+    if !placed.kept.is_empty() {
+        let kept = placed.kept.len();
+        out.push_str(&format!("; kept {kept} existing file(s)"));
     }
-    if done.other_units > 0 {
+    let other_units = done.sorted.other_units;
+    if other_units > 0 {
         out.push_str(&format!(
-            "; {} user(s) belong to other units than `{}`",
-            done.other_units,
+            "; {other_units} user(s) belong to other units than `{}`",
             options.unit.as_deref().unwrap_or_default()
         ));
     }
-    out.push('\n');
-    let mut line = |text: String| {
-        out.push_str(&text);
-        out.push('\n');
-    };
-    if done.imported.is_empty() {
-        line("no STAFF user with managed roles was found (for a repository other than the sample, the built-in emulated Alma gives its users the Patron role only)".into());
+    out + "\n"
+}
+
+/// What still needs a person, for every file at once.
+fn warnings(repo: &AccessRepo, done: &Done<'_>) -> Vec<String> {
+    let (imported, written) = (&done.sorted.imported, done.placed.written);
+    let mut out = Vec::new();
+    if imported.is_empty() {
+        out.push("no STAFF user with managed roles was found (for a repository other than the sample, the built-in emulated Alma gives its users the Patron role only)".into());
     }
-    let extra = done
-        .imported
+    let extra = imported
         .iter()
         .filter(|i| i.text.contains("\nadditional_roles:"))
         .count();
-    let changing = done.imported.iter().filter(|i| !i.plan.is_empty()).count();
-    if done.written > 0 {
-        line(format!(
+    let changing = imported.iter().filter(|i| !i.plan.is_empty()).count();
+    if written > 0 {
+        out.push(format!(
             "warning: every file has `manager: {MANAGER_PLACEHOLDER}`: set each manager's GitHub handle before the pull request"
         ));
     }
     if extra > 0 {
-        line(format!(
+        out.push(format!(
             "warning: {extra} login(s) carry additional_roles (consultation: {CONSULTATION_IMPORTED}): review them with the systems team (rule A3)"
         ));
     }
     let training = &repo.institution.required_training;
-    if !options.assume_trained && !training.is_empty() {
-        line(format!(
+    if !done.options.assume_trained && !training.is_empty() {
+        out.push(format!(
             "warning: Alma does not know training dates ({}): none were written, so the imported roles stay inactive until training is recorded (R4); record the dates, or re-run with --assume-trained",
             training.join(", ")
         ));
     }
     if changing > 0 {
-        line(format!(
+        out.push(format!(
             "warning: a plan will still change {changing} user(s): see the warnings above"
         ));
-    } else if done.written > 0 {
-        line("a plan against this Alma now shows no changes for the imported users".into());
+    } else if written > 0 {
+        out.push("a plan against this Alma now shows no changes for the imported users".into());
     }
     out
 }

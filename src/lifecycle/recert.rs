@@ -7,14 +7,14 @@
 //! Pure: the repository and the day are passed in.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
 use super::calendar::LoginRef;
 use super::edit::{self, NewValue};
-use super::propose::{self, FileEdit, ProposeError};
+use super::propose::{self, FileEdit, Proposal, ProposeError};
 use super::{Standing, standing};
 use crate::model::login::AdditionalRole;
 use crate::model::{AccessRepo, Institution, LimitKind, Login};
@@ -93,6 +93,11 @@ pub enum RecertError {
     UnknownUnit { unit: String, known: Vec<String> },
     #[error("not logins of unit `{unit}`: {}", ids.join(", "))]
     NotInUnit { unit: String, ids: Vec<String> },
+    #[error("cannot read `{}`: {source}", file.display())]
+    ReadIds {
+        file: PathBuf,
+        source: std::io::Error,
+    },
     #[error(transparent)]
     Propose(#[from] ProposeError),
 }
@@ -115,6 +120,69 @@ pub fn ids_in(text: &str) -> Vec<String> {
         .filter(|l| !l.is_empty())
         .map(String::from)
         .collect()
+}
+
+/// The primary ids confirmed: those `given`, then those in `file` ([`ids_in`]).
+pub fn confirmed_ids(given: &[String], file: Option<&Path>) -> Result<Vec<String>, RecertError> {
+    let mut ids = given.to_vec();
+    if let Some(file) = file {
+        let text = std::fs::read_to_string(file).map_err(|source| RecertError::ReadIds {
+            file: file.to_path_buf(),
+            source,
+        })?;
+        ids.extend(ids_in(&text));
+    }
+    Ok(ids)
+}
+
+/// What a confirmation did, for machines (`review --confirm --format json`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ConfirmationRecord<'a> {
+    pub unit: &'a str,
+    pub today: NaiveDate,
+    /// The `review_by` the confirmed logins now have.
+    pub review_by: NaiveDate,
+    /// Their primary ids.
+    pub confirmed: Vec<&'a str>,
+    /// The files edited, as diagnostics show them.
+    pub files: Vec<&'a str>,
+    pub dry_run: bool,
+    /// The branch written: none on a dry run, or when nothing changed.
+    pub branch: Option<BranchRecord<'a>>,
+}
+
+/// A branch written, by name and commit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BranchRecord<'a> {
+    pub name: &'a str,
+    pub commit: &'a str,
+}
+
+impl Confirmation<'_> {
+    /// The record of this confirmation of `review`, delivered as `proposal`.
+    pub fn record<'a>(
+        &'a self,
+        review: &'a UnitReview,
+        proposal: Option<&'a Proposal>,
+        dry_run: bool,
+    ) -> ConfirmationRecord<'a> {
+        ConfirmationRecord {
+            unit: &review.unit,
+            today: review.today,
+            review_by: review.next_review_by,
+            confirmed: self
+                .confirmed
+                .iter()
+                .map(|l| l.primary_id.as_str())
+                .collect(),
+            files: self.edits.iter().map(|e| e.display.as_str()).collect(),
+            dry_run,
+            branch: proposal.map(|p| BranchRecord {
+                name: &p.branch,
+                commit: &p.commit,
+            }),
+        }
+    }
 }
 
 /// Confirms the logins `ids` of the reviewed unit: each file's `review_by`

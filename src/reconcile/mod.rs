@@ -19,6 +19,7 @@ pub mod diff;
 pub mod lock;
 pub mod markdown;
 pub mod plan;
+mod progress;
 pub mod render;
 pub mod requested;
 pub mod safety;
@@ -38,38 +39,9 @@ use crate::model::AccessRepo;
 
 pub use desired::Desired;
 pub use plan::{Change, ChangeKind, Plan, Scope, UserPlan, UserStatus};
+pub use progress::Progress;
 
 pub use crate::git::{Deleted, TableChange};
-
-/// Where a long plan tells how far it has got: `(what, done, of)`, e.g.
-/// `("reading production users", 120, 980)`. Silent by default.
-#[derive(Clone, Default)]
-pub struct Progress(Option<std::sync::Arc<Report>>);
-
-/// What a [`Progress`] calls.
-type Report = dyn Fn(&str, usize, usize) + Send + Sync;
-
-impl Progress {
-    pub fn new(report: impl Fn(&str, usize, usize) + Send + Sync + 'static) -> Progress {
-        Progress(Some(std::sync::Arc::new(report)))
-    }
-
-    pub fn tell(&self, what: &str, done: usize, of: usize) {
-        if let Some(report) = &self.0 {
-            report(what, done, of);
-        }
-    }
-}
-
-impl std::fmt::Debug for Progress {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(if self.0.is_some() {
-            "Progress(on)"
-        } else {
-            "Progress(off)"
-        })
-    }
-}
 
 /// What to plan.
 #[derive(Clone, Debug)]

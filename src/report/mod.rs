@@ -10,6 +10,7 @@
 //! a Content-Security-Policy that allows nothing else).
 
 pub mod html;
+pub mod job;
 
 use std::collections::BTreeMap;
 

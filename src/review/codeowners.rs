@@ -37,6 +37,11 @@ pub enum CodeownersError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error(
         "the access folder `{}` is not inside the repository `{}` that holds {}",
         access.display(), repo.display(), output.display()
@@ -176,6 +181,36 @@ pub enum Freshness {
     Refused(String),
 }
 
+impl Freshness {
+    /// Why a check fails, naming the file as `shown`; `None` when fresh.
+    pub fn problem(&self, shown: &str) -> Option<String> {
+        match self {
+            Freshness::Fresh => None,
+            Freshness::Missing => Some(format!(
+                "{shown} is missing; run `alma-access codeowners` and commit it"
+            )),
+            Freshness::Refused(why) => Some(format!(
+                "{why}; CODEOWNERS must be a regular file: run `alma-access codeowners` and commit it"
+            )),
+            Freshness::Stale(_) => Some(format!(
+                "{shown} is stale; run `alma-access codeowners` and commit the result"
+            )),
+        }
+    }
+}
+
+/// Writes `text` to `path`, making its folder.
+pub fn write(path: &Path, text: &str) -> Result<(), CodeownersError> {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| std::fs::write(path, text))
+        .map_err(|source| CodeownersError::Write {
+            path: path.to_path_buf(),
+            source,
+        })
+}
+
 /// Compares `expected` with the file at `path`.
 pub fn check(expected: &str, path: &Path) -> Freshness {
     if std::fs::symlink_metadata(path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
@@ -284,5 +319,22 @@ mod tests {
         assert!(root.contains("\n/logins/main/ @liaison-main\n"));
         units.0.get_mut("main").unwrap().liaisons = vec!["bad handle".into()];
         assert!(generate(&units, &institution, "access").is_err());
+    }
+
+    #[test]
+    fn written_then_checked_fresh_then_stale() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".github").join("CODEOWNERS");
+        assert!(
+            check("a\n", &path)
+                .problem("CO")
+                .unwrap()
+                .contains("CO is missing")
+        );
+        write(&path, "a\n").unwrap();
+        assert_eq!(check("a\n", &path).problem("CO"), None);
+        let stale = check("b\n", &path);
+        assert!(matches!(&stale, Freshness::Stale(diff) if diff.contains("+b")));
+        assert!(stale.problem("CO").unwrap().starts_with("CO is stale;"));
     }
 }

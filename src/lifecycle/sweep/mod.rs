@@ -13,10 +13,11 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use super::inactivity::{self, Sweep};
-use super::last_logins::{ALMA_RETENTION_DAYS, Fetched};
+use super::last_logins::{self, ALMA_RETENTION_DAYS, FetchError, Fetched};
 use super::login_report::{self, LoginReport, ReportError};
-use super::propose::{FileEdit, ProposeError};
+use super::propose::{self, FileEdit, ProposeError};
 use super::suspend;
+use crate::alma::AlmaRead;
 use crate::model::AccessRepo;
 use crate::model::institution::EnvironmentError;
 
@@ -67,6 +68,8 @@ pub enum SweepError {
         "--report-retention-days {days}: Alma keeps staff logins for at most {ALMA_RETENTION_DAYS} days"
     )]
     Retention { days: u32 },
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
     #[error(
         "Alma's staff login report ({environment}) lists no login from {from} through {to}: \
          nothing is judged on an empty report. (The built-in emulator's state may predate staff \
@@ -157,6 +160,37 @@ pub fn check_retention(days: u32) -> Result<(), SweepError> {
     Ok(())
 }
 
+/// The environment whose report is read from Alma (the one `asked`
+/// for, or the first default), with the `retention` days checked.
+pub fn alma_environment(
+    repo: &AccessRepo,
+    asked: Option<&str>,
+    retention: u32,
+) -> Result<String, SweepError> {
+    let environment = repo.institution.environment(asked)?;
+    check_retention(retention)?;
+    Ok(environment)
+}
+
+/// Reads the report of `environment` from `alma` for the `retention` days
+/// up to `today` ([`last_logins::fetch`]), as [`from_alma`] takes it.
+pub async fn read_alma(
+    alma: &impl AlmaRead,
+    environment: &str,
+    today: NaiveDate,
+    retention: u32,
+    emulator_state: &Path,
+) -> Result<Input, SweepError> {
+    let fetched = last_logins::fetch(alma, today, retention).await?;
+    let read = FromAlma {
+        environment: environment.to_string(),
+        endpoint: alma.endpoint(),
+        fetched,
+        calls: alma.usage().calls,
+    };
+    from_alma(read, today, emulator_state)
+}
+
 /// The report read from Alma, dated `today`; an empty one judges nothing.
 /// `emulator_state` is named in the error, for the built-in emulator.
 pub fn from_alma(
@@ -177,6 +211,17 @@ pub fn from_alma(
         as_of: today,
         source: Source::Alma(Box::new(alma)),
     })
+}
+
+/// The branch a sweep is proposed on: the one `asked` for, or
+/// `alma-access/sweep-inactive-TODAY`; a name git refuses is wrong usage.
+pub fn branch(asked: Option<&str>, today: NaiveDate) -> Result<String, SweepError> {
+    let branch = asked.map_or_else(
+        || format!("alma-access/sweep-inactive-{today}"),
+        str::to_string,
+    );
+    propose::check_branch_name(&branch).map_err(ProposeError::from)?;
+    Ok(branch)
 }
 
 /// What a sweep proposes.
@@ -226,5 +271,22 @@ fn evidence(input: &Input, retention: u32) -> String {
              since {}, retention {retention} days)",
             input.as_of, alma.environment, alma.fetched.entries, alma.fetched.from
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::branch;
+
+    #[test]
+    fn the_branch_is_named_for_the_day_unless_asked_and_checked() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let made = branch(None, day).unwrap();
+        assert_eq!(made, "alma-access/sweep-inactive-2026-11-23");
+        assert_eq!(branch(Some("mine"), day).unwrap(), "mine");
+        let refused = branch(Some("bad..name"), day).unwrap_err();
+        assert!(refused.is_usage(), "{refused}");
     }
 }

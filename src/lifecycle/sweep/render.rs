@@ -6,19 +6,18 @@ use chrono::NaiveDate;
 use serde_json::{Value, json};
 
 use super::{Input, Source};
-use crate::lifecycle::inactivity::{Finding, Sweep};
-use crate::lifecycle::propose::{FileEdit, Proposal};
+use crate::lifecycle::inactivity::Finding;
+use crate::lifecycle::propose::Proposal;
 
 /// A sweep and what became of its proposal.
 pub struct View<'a> {
     pub input: &'a Input,
-    pub sweep: &'a Sweep,
+    /// The sweep, its edits and their commit message.
+    pub made: &'a super::Proposal,
     pub today: NaiveDate,
     /// The branch written, or that would be.
     pub branch: &'a str,
     pub proposal: Option<&'a Proposal>,
-    pub edits: &'a [FileEdit],
-    pub message: &'a str,
     pub dry_run: bool,
     /// Whether the edited files were also written into the working tree.
     pub written: bool,
@@ -26,7 +25,7 @@ pub struct View<'a> {
 
 /// The report line of the text output.
 fn report_line(ctx: &View) -> String {
-    let (s, report) = (ctx.sweep, &ctx.input.report);
+    let (s, report) = (&ctx.made.sweep, &ctx.input.report);
     let retention = if s.retention_covers {
         String::new()
     } else {
@@ -65,7 +64,7 @@ fn report_line(ctx: &View) -> String {
 
 /// The sweep for people.
 pub fn text(ctx: &View) -> String {
-    let s = ctx.sweep;
+    let s = &ctx.made.sweep;
     let mut out = format!(
         "Inactivity sweep (R8) on {}: no staff login from {} through {} (inactivity_days: {})\n",
         ctx.today, s.window_start, s.as_of, s.inactivity_days
@@ -102,7 +101,7 @@ pub fn text(ctx: &View) -> String {
         "\nLogged in within the window: {}\n\n",
         s.active.len()
     ));
-    out.push_str(&match (ctx.proposal, ctx.edits.is_empty()) {
+    out.push_str(&match (ctx.proposal, ctx.made.edits.is_empty()) {
         (_, true) => "Nothing to propose: no branch written.\n".to_string(),
         (Some(p), false) => format!(
             "Branch {} (commit {}): open a pull request from it; merging it suspends these logins (R8).\n",
@@ -114,7 +113,7 @@ pub fn text(ctx: &View) -> String {
             ctx.branch
         ),
     });
-    if ctx.written && !ctx.edits.is_empty() {
+    if ctx.written && !ctx.made.edits.is_empty() {
         out.push_str("The edited files were also written into the working tree.\n");
     }
     out
@@ -154,11 +153,11 @@ pub fn json(ctx: &View) -> String {
     let value = json!({
         "today": ctx.today,
         "report": report_json(ctx),
-        "sweep": ctx.sweep,
+        "sweep": ctx.made.sweep,
         "dry_run": ctx.dry_run,
         "branch": ctx.proposal.map(|p| json!({"name": p.branch, "commit": p.commit})),
-        "files": ctx.edits.iter().map(|e| e.display.clone()).collect::<Vec<_>>(),
-        "commit_message": ctx.message,
+        "files": ctx.made.edits.iter().map(|e| e.display.clone()).collect::<Vec<_>>(),
+        "commit_message": ctx.made.message,
     });
     serde_json::to_string_pretty(&value).expect("json serializes") + "\n"
 }

@@ -1,5 +1,7 @@
-//! One apply run, from a fresh plan to the audit log: plan again (and,
-//! given a saved plan, go on only if the fresh one is what it shows), stop
+//! One apply run, from a fresh plan to the audit log: check what is asked
+//! ([`prepare`]: the saved plan read, the scope selected, the checkout no
+//! older than the revision it starts from), plan again (and, given a saved
+//! plan, go on only if the fresh one is what it shows), stop
 //! before anything is written when a user could not be read or a safety
 //! rule stops the plan (the caps yield to an audited mass-change reason),
 //! stop at a dry run, take the apply lock, then write user by user. What
@@ -11,11 +13,14 @@ use std::path::{Path, PathBuf};
 
 use super::{Done, Report, apply_with};
 use crate::alma::{AlmaError, AlmaRead, AlmaWrite};
+use crate::git::{self, GitError};
 use crate::reconcile::audit::{AuditLog, Outcome};
 use crate::reconcile::lock::{ApplyLock, lock_path};
 use crate::reconcile::plan::{Plan, UserStatus};
 use crate::reconcile::saved::{self, SavedPlanError};
-use crate::reconcile::{Request, render, safety};
+use crate::reconcile::select::{self, SelectError, Selection};
+use crate::reconcile::{Progress, Request, render, safety};
+use crate::validate::Valid;
 
 /// How to apply.
 #[derive(Clone, Debug, Default)]
@@ -41,6 +46,11 @@ pub enum RunError {
     Alma(#[from] AlmaError),
     #[error(transparent)]
     Saved(#[from] SavedPlanError),
+    #[error(transparent)]
+    Select(#[from] SelectError),
+    /// The checkout is older than the revision the run starts from.
+    #[error(transparent)]
+    Backwards(GitError),
     /// A user could not be read, or a safety rule stops the plan.
     #[error("{0}")]
     Refused(String),
@@ -54,11 +64,85 @@ pub enum RunError {
 impl RunError {
     /// Whether the command was asked something it cannot do (exit 2).
     pub fn is_usage(&self) -> bool {
-        matches!(
-            self,
-            RunError::NoReason | RunError::OtherEnvironments { .. }
-        )
+        match self {
+            RunError::NoReason | RunError::OtherEnvironments { .. } => true,
+            RunError::Select(e) => e.is_usage(),
+            _ => false,
+        }
     }
+}
+
+/// What the command line asks of an apply run.
+#[derive(Clone, Debug, Default)]
+pub struct Asked<'a> {
+    /// A saved plan (`plan --out`) to apply again.
+    pub saved: Option<&'a Path>,
+    /// What the flags select; a saved plan selects its own scope.
+    pub selection: Selection,
+    /// Write to Alma; without it, a dry run.
+    pub confirm: bool,
+    /// The audit log; the apply lock is kept beside it.
+    pub audit: PathBuf,
+    /// The reason given for an intended mass change.
+    pub mass_change: Option<&'a str>,
+}
+
+/// An apply run checked and ready: what to plan afresh, the saved plan
+/// the fresh one must match, and how to apply.
+#[derive(Debug)]
+pub struct Prepared<'a> {
+    /// What to plan afresh.
+    pub request: Request<'a>,
+    /// The saved plan, and where it was read, that the fresh one must match.
+    pub saved: Option<(PathBuf, Plan)>,
+    /// How to apply.
+    pub options: Options,
+}
+
+/// Checks what is asked of a run on the repository `valid` holds, before
+/// anything is read from Alma: the mass-change reason; the saved plan
+/// (made at the commit checked out, for the environments asked for),
+/// whose commit, environments and scope decide what is planned again; the
+/// selection ([`select::request`], telling `progress` how the reading
+/// goes); and that a run since a revision only moves forward from it.
+pub fn prepare<'a>(
+    valid: &'a Valid,
+    asked: Asked<'_>,
+    progress: Progress,
+) -> Result<Prepared<'a>, RunError> {
+    let mass_change = mass_change(asked.mass_change)?;
+    let saved = match asked.saved {
+        None => None,
+        Some(path) => Some((path.to_path_buf(), saved_plan(valid, &asked, path)?)),
+    };
+    let selection = saved
+        .as_ref()
+        .map_or(asked.selection, |(_, plan)| Selection::of(plan));
+    let (repo, root) = (&valid.repo, &valid.root);
+    let request = select::request(repo, root, valid.today, &selection, progress)?;
+    if let Some(rev) = &selection.changed_since {
+        git::moves_forward(root, rev).map_err(RunError::Backwards)?;
+    }
+    let options = Options {
+        confirm: asked.confirm,
+        audit: asked.audit,
+        mass_change,
+        preserve: repo.institution.preserve_roles.clone(),
+    };
+    Ok(Prepared {
+        request,
+        saved,
+        options,
+    })
+}
+
+/// The saved plan at `path`, made at the commit checked out (a clean one
+/// when it is to be applied), for the environments asked for.
+fn saved_plan(valid: &Valid, asked: &Asked<'_>, path: &Path) -> Result<Plan, RunError> {
+    let commit = select::commit_of(&valid.root);
+    let plan = saved::read(path, commit.as_deref(), asked.confirm)?;
+    same_environments(path, &plan, &asked.selection.environments)?;
+    Ok(plan)
 }
 
 /// The mass-change reason given, trimmed; an empty one is refused.
@@ -96,6 +180,18 @@ pub enum Ran {
     },
 }
 
+impl Ran {
+    /// Whether the run did all it was asked: a dry run, nothing to do, or
+    /// every user applied and verified.
+    pub fn ok(&self) -> bool {
+        match self {
+            Ran::DryRun | Ran::Nothing => true,
+            Ran::Applied(report) => report.ok(),
+            Ran::Locked { .. } => false,
+        }
+    }
+}
+
 /// Who follows a run as it goes (the command line prints).
 pub trait Watch {
     /// The fresh plan, before anything is decided.
@@ -106,18 +202,22 @@ pub trait Watch {
     fn done(&mut self, done: Done<'_>);
 }
 
-/// Plans `request` afresh, checks it against `saved` (when given) and the
-/// safety rules, and with `options.confirm` takes the lock and applies it;
-/// `watch` sees the plan, warnings, and each user as it is done.
+/// Plans the prepared request afresh, checks it against the saved plan
+/// (when given) and the safety rules, and with `options.confirm` takes the
+/// lock and applies it; `watch` sees the plan, warnings, and each user as
+/// it is done.
 pub async fn run<C: AlmaRead + AlmaWrite>(
     clients: &BTreeMap<String, C>,
-    request: &Request<'_>,
-    saved: Option<(&Path, &Plan)>,
-    options: Options,
+    prepared: Prepared<'_>,
     watch: &mut dyn Watch,
 ) -> Result<Ran, RunError> {
-    let plan = crate::reconcile::plan(clients, request).await?;
-    if let Some((path, saved)) = saved {
+    let Prepared {
+        request,
+        saved,
+        options,
+    } = prepared;
+    let plan = crate::reconcile::plan(clients, &request).await?;
+    if let Some((path, saved)) = &saved {
         saved::compare(path, saved, &plan)?;
     }
     watch.planned(&plan);
