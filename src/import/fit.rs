@@ -250,6 +250,7 @@ fn candidate(
         consultation: role_type
             .needs_consultation(level)
             .then(|| CONSULTATION_IMPORTED.to_string()),
+        until: None,
         from_profile: false,
     };
     if let Some(kind) = role_type.limited_by {

@@ -316,6 +316,7 @@ pub fn probe(repo: &AccessRepo, unit: &Unit, fit: &Fit) -> Login {
         review_by: None,
         business_need: None,
         consultation: None,
+        sod_exceptions: Vec::new(),
         notes: None,
     }
 }
