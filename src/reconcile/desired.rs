@@ -22,7 +22,7 @@ pub struct DesiredRole {
     /// What grants it, e.g. `fulfillment operator-extended`.
     pub sources: Vec<String>,
     /// Why it expires when it does (its `expiry_date`), if it does.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapse: Option<Lapse>,
 }
 
