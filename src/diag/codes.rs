@@ -17,7 +17,7 @@ macro_rules! codes {
                 match self { $(Code::$variant => $name),* }
             }
 
-            /// The policy rule (V1-V14) the code enforces, if it enforces one.
+            /// The policy rule (V1-V15, R4, R12) the code enforces, if it enforces one.
             pub fn rule(self) -> Option<&'static str> {
                 match self { $(Code::$variant => $rule),* }
             }
@@ -83,6 +83,12 @@ codes! {
     UnknownEnvironment => ("unknown-environment", Some("V13"), "An environment is not defined in institution.yaml."),
     RedundantGrant => ("redundant-grant", Some("V14"), "Least privilege: a grant adds nothing, because another grant of the same login already includes all its Alma roles."),
     UnusedCatalogEntry => ("unused-catalog-entry", Some("V14"), "Least privilege: a role type or level that no login uses."),
+    SodConflict => ("sod-conflict", Some("V15"), "Separation of duties: the login holds two duties that a `separation_of_duties` rule of catalog.yaml declares conflicting, and carries no exception for the rule."),
+    UnknownSodRule => ("unknown-sod-rule", Some("V15"), "A `sod_exceptions` entry names a rule that catalog.yaml's `separation_of_duties` does not define."),
+    SodReviewTooLate => ("sod-review-too-late", Some("V15"), "A separation-of-duties exception's `review_by` is more than a year ahead: exceptions are re-examined at least yearly."),
+    SodExceptionUnused => ("sod-exception-unused", Some("V15"), "A separation-of-duties exception for a rule the login does not break; remove it."),
+    UntilRequired => ("until-required", Some("R12"), "A level with `max_days` in catalog.yaml is granted for a limited time only: the grant needs `until`."),
+    UntilTooLate => ("until-too-late", Some("R12"), "A grant's `until` is further ahead than its level's `max_days` allow."),
     UnknownTraining => ("unknown-training", None, "A training record names a training that institution.yaml does not require."),
     MissingTraining => ("missing-training", Some("R4"), "A training institution.yaml requires has no completion date: the login's roles stay inactive in Alma until it is recorded."),
     MisplacedLogin => ("misplaced-login", Some("V1"), "A login file outside `logins/<unit>/` is not read; move it to the folder of its unit."),
@@ -110,8 +116,8 @@ mod tests {
     }
 
     #[test]
-    fn every_policy_rule_v1_to_v14_has_a_code() {
-        for n in 1..=14 {
+    fn every_policy_rule_v1_to_v15_has_a_code() {
+        for n in 1..=15 {
             let rule = format!("V{n}");
             assert!(
                 Code::ALL.iter().any(|c| c.rule() == Some(rule.as_str())),

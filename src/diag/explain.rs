@@ -58,7 +58,11 @@ pub struct Unknown {
 /// Explains a code or a rule id.
 pub fn explain(query: &str) -> Result<String, Unknown> {
     if let Some(code) = Code::ALL.iter().find(|c| c.as_str() == query) {
-        return Ok(line(*code));
+        // A code of a policy rule is explained with its rule.
+        return Ok(match code.rule().and_then(rules::rule) {
+            Some(rule) => format!("{}\n{}", line(*code), rule_text(rule)),
+            None => line(*code),
+        });
     }
     if let Some(rule) = rules::rule(query) {
         return Ok(rule_text(rule));
@@ -84,6 +88,17 @@ mod tests {
         let r10 = explain("R10").unwrap();
         assert!(r10.contains("--allow-mass-change"), "{r10}");
         assert!(explain("A5").unwrap().contains("Four eyes"));
+        for query in ["sod-conflict", "V15"] {
+            let text = explain(query).unwrap();
+            assert!(
+                text.contains("V15: Separation of duties")
+                    && text.contains("for example: `roles: {vendor-maintenance: {}")
+                    && text.contains("sod_exceptions"),
+                "{text}"
+            );
+        }
+        let r12 = explain("until-required").unwrap();
+        assert!(r12.contains("R12: A grant with until"), "{r12}");
         assert!(
             explain("missing-limt")
                 .unwrap_err()

@@ -100,6 +100,12 @@ pub const RULES: &[Rule] = &[
         fix: "keep the one grant that is needed",
     },
     Rule {
+        id: "V15",
+        says: "Separation of duties: a login (its profile's grants included) holds no two duties that one separation_of_duties rule of catalog.yaml declares conflicting, unless it carries an exception with consultation, reason and a review_by at most a year ahead. An exception for a rule the login does not break is a warning.",
+        example: "`roles: {vendor-maintenance: {}, invoice: {level: operator}}` under the rule `vendor-and-invoice: {conflicting: [vendor-maintenance, invoice]}`",
+        fix: "give one duty to someone else; or, after a consultation with the systems team, add `sod_exceptions: [{rule: vendor-and-invoice, consultation: LTS-4620, reason: ..., review_by: 2027-06-30}]`, which the systems group approves (A3)",
+    },
+    Rule {
         id: "R1",
         says: "The reconciler manages the roles of users that have a login file; it never creates or deletes users. A login whose user is not yet in Alma waits.",
         example: "a new hire's file before the HR feed creates the account",
@@ -166,6 +172,12 @@ pub const RULES: &[Rule] = &[
         fix: "adopt the person with `alma-access import --user ID` and a reviewed pull request, or let the roles be removed",
     },
     Rule {
+        id: "R12",
+        says: "A grant with until expires in Alma on the earlier of until and end_date, and its roles are removed after that day (a role two grants give lasts as long as the later one). A level with max_days needs until, at most that many days after the day of validation.",
+        example: "`course-reserves: {until: 2027-01-15}` for one semester's reserves desk",
+        fix: "nothing when the work ends then: access lapses on its own, with no pull request; to go on, change until in a reviewed change",
+    },
+    Rule {
         id: "R13",
         says: "Trust: planning a change connects to Alma as the reviewed revision says; keys go over https only (plain http to this machine only); no links under access/.",
         example: "a pull request changing `api_url`",
@@ -185,7 +197,7 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         id: "A3",
-        says: "Systems logins, digital roles, additional_roles, batch levels, and any change to institution.yaml, catalog.yaml, units.yaml, profiles, schemas or .github need the systems group.",
+        says: "Systems logins, digital roles, additional_roles, batch levels, a separation-of-duties exception added or changed, and any change to institution.yaml, catalog.yaml, units.yaml, profiles, schemas or .github need the systems group.",
         example: "a change to catalog.yaml",
         fix: "ask a member of approver_groups.systems to approve",
     },
@@ -221,7 +233,7 @@ mod tests {
                 r.id
             );
         }
-        for id in ["V1", "V14", "R1", "R11", "A1", "A5"] {
+        for id in ["V1", "V14", "V15", "R1", "R11", "R12", "A1", "A5"] {
             assert!(rule(id).is_some(), "{id}");
         }
         assert_eq!(rule("r5").unwrap().id, "R5");

@@ -38,6 +38,16 @@ pub(super) fn login(repo: &AccessRepo, id: &str, unit: &Unit) -> Json {
         plain(&sorted(&unit.work_order_departments)),
     );
     trainings(&mut props["training"], &repo.institution.required_training);
+    let rules: Vec<Choice> = repo
+        .catalog
+        .separation_of_duties
+        .iter()
+        .map(|(name, rule)| (name.clone(), Some(one_line(&rule.description))))
+        .collect();
+    restrict(
+        &mut schema["$defs"]["sodException"]["properties"]["rule"],
+        rules,
+    );
     let roles = role_types(
         repo,
         &request,

@@ -181,7 +181,12 @@ fn the_output_is_stable_marked_and_described() {
     let level = &main["$defs"]["role-fulfillment"]["properties"]["level"];
     assert_eq!(
         level["enum"],
-        json!(["operator", "operator-extended", "operator-extended-plus"])
+        json!([
+            "operator",
+            "operator-extended",
+            "operator-extended-plus",
+            "temporary-cover"
+        ])
     );
     let described = level["enumDescriptions"][0].as_str().unwrap();
     assert!(

@@ -4,7 +4,8 @@
 //! holds (limits recovered from scopes and parameters), the work order
 //! departments, and whatever is left over as `additional_roles`. A level is
 //! only claimed when Alma can show everything it needs: not a level for
-//! another login kind or unit flag, not one needing a batch attestation or
+//! another login kind or unit flag, not a temporary one (`max_days`), not
+//! one needing a batch attestation or
 //! (for this employment) a business need. The result is checked against the
 //! crate's own expansion ([`grants::entitlements`]), so what import writes
 //! is what plan will compile.
@@ -161,6 +162,13 @@ fn custom(
                 }
                 _ => None,
             };
+            let reserved = reserved.or_else(|| {
+                level.max_days.map(|days| {
+                    format!(
+                        "granted for at most {days} days (R12), and Alma cannot show its last day"
+                    )
+                })
+            });
             if let Some(why) = reserved {
                 withheld.push((name.clone(), format!("holds every role of {label}, a level {why}: its roles come through as additional_roles")));
                 continue;
@@ -250,6 +258,7 @@ fn candidate(
         consultation: role_type
             .needs_consultation(level)
             .then(|| CONSULTATION_IMPORTED.to_string()),
+        until: None,
         from_profile: false,
     };
     if let Some(kind) = role_type.limited_by {

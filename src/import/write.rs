@@ -91,6 +91,9 @@ pub fn login_yaml(login: &Login, header: &Header<'_>) -> String {
                     fields.push(format!("{key}: {}", flow(codes)));
                 }
             }
+            if let Some(until) = grant.until {
+                fields.push(format!("until: {until}"));
+            }
             if let Some(c) = &grant.consultation {
                 fields.push(format!(
                     "consultation: {}   # TODO: the consultation reference",
@@ -185,6 +188,25 @@ pub fn login_yaml(login: &Login, header: &Header<'_>) -> String {
                 scalar(c)
             ),
         );
+    }
+    if !login.sod_exceptions.is_empty() {
+        line(w, "sod_exceptions:");
+        line(
+            w,
+            "  # Held together in Alma, which separation of duties forbids: confirm with the systems team, or remove one duty.",
+        );
+        for e in &login.sod_exceptions {
+            line(w, &format!("  - rule: {}", scalar(&e.rule)));
+            line(
+                w,
+                &format!(
+                    "    consultation: {}   # TODO: the consultation reference",
+                    scalar(&e.consultation)
+                ),
+            );
+            line(w, &format!("    reason: {}", scalar(&e.reason)));
+            line(w, &format!("    review_by: {}", e.review_by));
+        }
     }
     out
 }

@@ -9,7 +9,10 @@
 //!   begins while suspended, a start with training missing) read right;
 //! - states as of today that need a person: a reactivation waiting for a
 //!   request (R6 `by-request`), a suspension (R7), missing training (R4),
-//!   an overdue `review_by`.
+//!   an overdue `review_by`;
+//! - decisions that end by themselves ([`super::expiring`]): grants whose
+//!   `until` falls in the window (R12), separation-of-duties exceptions
+//!   due or overdue for review (V15).
 //!
 //! Pure: the repository and the day are passed in. Items are sorted by
 //! date, login and kind, so the JSON is stable.
@@ -17,7 +20,7 @@
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
-use super::{Inactivity, Standing, is_long_leave, standing};
+use super::{Inactivity, Standing, expiring, is_long_leave, standing};
 use crate::model::{AccessRepo, Institution, Login, Reactivation};
 
 /// Everything the calendar holds for a window of days.
@@ -99,6 +102,12 @@ pub enum Kind {
     ReviewOverdue,
     /// `review_by` falls in the window.
     ReviewDue,
+    /// R12: a grant's `until` falls in the window.
+    GrantEnds,
+    /// V15: a separation-of-duties exception's `review_by` has passed.
+    ExceptionOverdue,
+    /// V15: a separation-of-duties exception's `review_by` falls in the window.
+    ExceptionDue,
 }
 
 impl Kind {
@@ -114,6 +123,9 @@ impl Kind {
             Kind::TrainingMissing => "training-missing",
             Kind::ReviewOverdue => "review-overdue",
             Kind::ReviewDue => "review-due",
+            Kind::GrantEnds => "grant-ends",
+            Kind::ExceptionOverdue => "exception-overdue",
+            Kind::ExceptionDue => "exception-due",
         }
     }
 }
@@ -131,6 +143,8 @@ pub fn agenda(repo: &AccessRepo, today: NaiveDate, days: u32) -> Agenda {
     for login in &repo.logins {
         events(login, &repo.institution, window, &mut items);
         outstanding(login, &repo.institution, window, &mut items);
+        expiring::grants_ending(login, &repo.institution, window, &mut items);
+        expiring::exceptions_due(login, &repo.institution, window, &mut items);
     }
     items.sort_by_key(|i| {
         let id = i.login.primary_id.to_lowercase();
@@ -145,19 +159,21 @@ pub fn agenda(repo: &AccessRepo, today: NaiveDate, days: u32) -> Agenda {
     }
 }
 
+/// The days a calendar covers.
 #[derive(Clone, Copy)]
-struct Window {
-    today: NaiveDate,
-    through: NaiveDate,
+pub(super) struct Window {
+    pub today: NaiveDate,
+    pub through: NaiveDate,
 }
 
 impl Window {
-    fn contains(self, day: NaiveDate) -> bool {
+    pub fn contains(self, day: NaiveDate) -> bool {
         self.today <= day && day <= self.through
     }
 }
 
-fn item(
+/// An item about `login`, for its manager and liaison to act on.
+pub(super) fn item(
     login: &Login,
     date: NaiveDate,
     kind: Kind,

@@ -6,7 +6,8 @@
 //! expiry; the lifecycle commands use the rest:
 //!
 //! - this file: [`standing`], a login's standing on a day;
-//! - [`calendar`]: what changes today and in the next days (`alma-access lifecycle`);
+//! - [`calendar`]: what changes today and in the next days (`alma-access lifecycle`),
+//!   with `expiring`: grants that end and exceptions due for review;
 //! - [`login_report`]: Alma's Staff Login Report, exported as XLSX or CSV;
 //! - [`last_logins`]: the same report read from the Alma API, reduced to last logins;
 //! - [`inactivity`]: which logins the report shows inactive (R8, `sweep-inactive`);
@@ -17,6 +18,7 @@
 
 pub mod calendar;
 pub mod edit;
+mod expiring;
 pub mod inactivity;
 pub mod last_logins;
 pub mod login_report;

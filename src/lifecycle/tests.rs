@@ -65,6 +65,7 @@ fn login() -> Login {
         review_by: None,
         business_need: None,
         consultation: None,
+        sod_exceptions: Vec::new(),
         notes: None,
     }
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::duties::DutyRule;
 use super::login::{Employment, LoginKind};
 use super::units::UnitFlag;
 
@@ -13,6 +14,9 @@ use super::units::UnitFlag;
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 pub struct Catalog {
     pub login_types: LoginTypes,
+    /// Rules naming duties no login may hold together (V15), by name.
+    #[serde(default)]
+    pub separation_of_duties: BTreeMap<String, DutyRule>,
     #[serde(flatten)]
     pub role_types: BTreeMap<String, RoleType>,
 }
@@ -217,6 +221,10 @@ pub struct Level {
     pub consultation: bool,
     #[serde(default)]
     pub systems_approval: bool,
+    /// Grants of this level need `until`, at most this many days after
+    /// the day they are validated (R12).
+    #[serde(default)]
+    pub max_days: Option<u32>,
 }
 
 /// The list that limits a role type: the "currently at" desks or departments, or PO line owners.

@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::catalog::{Catalog, GrantSpec, ScopeRule};
@@ -175,30 +176,126 @@ pub fn by_source(
     out
 }
 
-/// The set of Alma roles a login is entitled to. Roles with the same type
-/// and scope from different sources are merged, their parameters united.
+/// One Alma role a login is entitled to on a day, the grants that give
+/// it, and the last day they give it until (R12).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entitled {
+    pub grant: AlmaGrant,
+    pub sources: Vec<GrantSource>,
+    /// The latest `until` of its grants; `None` when one of them has none.
+    pub until: Option<(NaiveDate, GrantSource)>,
+}
+
+/// The last day of a source's grant: `until` of a role type grant (R12).
+pub fn until_of(login: &Login, source: &GrantSource) -> Option<NaiveDate> {
+    match source {
+        GrantSource::RoleType { role_type, .. } => login.roles.get(role_type)?.until,
+        _ => None,
+    }
+}
+
+/// The Alma roles a login is entitled to on `today`: grants whose `until`
+/// has passed give nothing (R12). Roles with the same type and scope from
+/// different sources are merged, their parameters united, and last as long
+/// as the longest of them.
+pub fn entitled(
+    login: &Login,
+    catalog: &Catalog,
+    unit: &Unit,
+    institution: &str,
+    today: NaiveDate,
+) -> Vec<Entitled> {
+    let mut merged: BTreeMap<(String, String), Merging> = BTreeMap::new();
+    for (source, set) in by_source(login, catalog, unit, institution) {
+        let until = until_of(login, &source);
+        if until.is_some_and(|last| last < today) {
+            continue;
+        }
+        for grant in set {
+            let entry = merged.entry((grant.role_type, grant.scope)).or_default();
+            entry.parameters.extend(grant.parameters);
+            entry.lasts = entry.lasts.take().with(until, &source);
+            entry.sources.push(source.clone());
+        }
+    }
+    merged
+        .into_iter()
+        .map(|((role_type, scope), m)| Entitled {
+            grant: AlmaGrant {
+                role_type,
+                scope,
+                parameters: m.parameters.into_iter().collect(),
+            },
+            sources: m.sources,
+            until: match m.lasts {
+                Lasts::Until(day, source) => Some((day, source)),
+                Lasts::Unknown | Lasts::Always => None,
+            },
+        })
+        .collect()
+}
+
+/// One role being merged from its grants.
+#[derive(Default)]
+struct Merging {
+    parameters: BTreeSet<(String, String)>,
+    sources: Vec<GrantSource>,
+    lasts: Lasts,
+}
+
+/// How long a role lasts, from the grants seen so far.
+#[derive(Default)]
+enum Lasts {
+    #[default]
+    Unknown,
+    /// One grant has no `until`.
+    Always,
+    /// The latest `until`, and the grant it is of.
+    Until(NaiveDate, GrantSource),
+}
+
+impl Lasts {
+    fn take(&mut self) -> Lasts {
+        std::mem::take(self)
+    }
+
+    /// With one more grant, lasting `until` (or always).
+    fn with(self, until: Option<NaiveDate>, source: &GrantSource) -> Lasts {
+        match (self, until) {
+            (Lasts::Always, _) | (_, None) => Lasts::Always,
+            (Lasts::Until(held, of), Some(day)) if held >= day => Lasts::Until(held, of),
+            (_, Some(day)) => Lasts::Until(day, source.clone()),
+        }
+    }
+}
+
+/// The grants of a login whose `until` has passed by `today`, with it.
+pub fn ended(login: &Login, today: NaiveDate) -> Vec<(GrantSource, NaiveDate)> {
+    login
+        .roles
+        .iter()
+        .filter_map(|(role_type, grant)| {
+            let until = grant.until.filter(|d| *d < today)?;
+            let source = GrantSource::RoleType {
+                role_type: role_type.clone(),
+                level: grant.level.clone(),
+            };
+            Some((source, until))
+        })
+        .collect()
+}
+
+/// The set of Alma roles a login is entitled to, whatever its grants'
+/// `until`. Roles with the same type and scope from different sources are
+/// merged, their parameters united.
 pub fn entitlements(
     login: &Login,
     catalog: &Catalog,
     unit: &Unit,
     institution: &str,
 ) -> Vec<AlmaGrant> {
-    let mut merged: BTreeMap<(String, String), BTreeSet<(String, String)>> = BTreeMap::new();
-    for grant in by_source(login, catalog, unit, institution)
-        .into_values()
-        .flatten()
-    {
-        merged
-            .entry((grant.role_type, grant.scope))
-            .or_default()
-            .extend(grant.parameters);
-    }
-    merged
+    entitled(login, catalog, unit, institution, NaiveDate::MIN)
         .into_iter()
-        .map(|((role_type, scope), parameters)| AlmaGrant {
-            role_type,
-            scope,
-            parameters: parameters.into_iter().collect(),
-        })
+        .map(|e| e.grant)
         .collect()
 }

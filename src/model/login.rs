@@ -14,6 +14,8 @@ pub const MANAGER_PLACEHOLDER: &str = "set--manager";
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::duties::{RawSodException, SodException};
+
 /// Staff, student or temporary worker.
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[serde(rename_all = "kebab-case")]
@@ -97,6 +99,9 @@ pub struct RawRoleRequest {
     pub batch_attestation: Option<RawAttestation>,
     #[serde(default)]
     pub consultation: Option<String>,
+    /// The last day of this grant (R12).
+    #[serde(default)]
+    pub until: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
@@ -188,6 +193,8 @@ pub struct RawLogin {
     #[serde(default)]
     pub consultation: Option<String>,
     #[serde(default)]
+    pub sod_exceptions: Vec<RawSodException>,
+    #[serde(default)]
     pub notes: Option<String>,
 }
 
@@ -224,6 +231,8 @@ pub struct RoleGrant {
     pub departments: Vec<String>,
     pub batch_attestation: Option<Attestation>,
     pub consultation: Option<String>,
+    /// The last day of the grant (R12): its roles expire then and go after it.
+    pub until: Option<NaiveDate>,
     /// The grant comes from the login's profile, not from the login file itself.
     pub from_profile: bool,
 }
@@ -290,5 +299,7 @@ pub struct Login {
     pub review_by: Option<NaiveDate>,
     pub business_need: Option<String>,
     pub consultation: Option<String>,
+    /// Separation-of-duties rules the login may break, and why (V15).
+    pub sod_exceptions: Vec<SodException>,
     pub notes: Option<String>,
 }

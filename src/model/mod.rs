@@ -7,6 +7,7 @@
 //! the validated types.
 
 pub mod catalog;
+pub mod duties;
 pub mod grants;
 pub mod institution;
 pub mod login;
@@ -16,6 +17,7 @@ pub mod units;
 use std::collections::BTreeMap;
 
 pub use catalog::{Catalog, GrantSpec, Level, LimitKind, ParameterKind, RoleType, ScopeRule};
+pub use duties::{Duty, DutyRule, SodException};
 pub use grants::AlmaGrant;
 pub use institution::{Connection, Environment, Institution, Reactivation, UnmanagedAccess};
 pub use login::{Employment, Login, LoginKind, LoginType, Profile, RoleGrant, SuspendReason};

@@ -2,7 +2,8 @@
 //! should hold on a given day (R1-R7). Grants come from the catalogue,
 //! profile, unit and `additional_roles` ([`crate::model::grants`]); the
 //! login's standing ([`crate::lifecycle`]) sets their status, `end_date`
-//! their expiry. Pure: the day is passed in.
+//! and each grant's `until` their expiry (R5, R12); a grant whose `until`
+//! has passed gives nothing. Pure: the day is passed in.
 
 use std::collections::BTreeMap;
 
@@ -11,8 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::alma::{Role, RoleParameter, RoleStatus};
 use crate::lifecycle::{self, Standing};
-use crate::model::grants::{self, AlmaGrant};
-use crate::model::{AccessRepo, Login};
+use crate::model::grants::{self, AlmaGrant, GrantSource};
+use crate::model::{AccessRepo, Login, Unit};
 
 /// One role a login should hold, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,6 +21,61 @@ pub struct DesiredRole {
     pub role: Role,
     /// What grants it, e.g. `fulfillment operator-extended`.
     pub sources: Vec<String>,
+    /// Why it expires when it does (its `expiry_date`), if it does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lapse: Option<Lapse>,
+}
+
+/// Why a role expires on its `expiry_date`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Lapse {
+    /// The login's last day of work (R5).
+    EndDate(NaiveDate),
+    /// The last day of the grant that gives it longest (R12).
+    Until { grant: String, day: NaiveDate },
+}
+
+impl Lapse {
+    /// The role's `expiry_date`.
+    pub fn day(&self) -> NaiveDate {
+        match self {
+            Lapse::EndDate(day) | Lapse::Until { day, .. } => *day,
+        }
+    }
+
+    /// The earlier of the last day of work and the grants' last day.
+    fn of(end_date: Option<NaiveDate>, until: Option<(NaiveDate, GrantSource)>) -> Option<Lapse> {
+        match (end_date, until) {
+            (Some(end), Some((day, _))) if end <= day => Some(Lapse::EndDate(end)),
+            (_, Some((day, grant))) => Some(Lapse::Until {
+                grant: grant.to_string(),
+                day,
+            }),
+            (end, None) => end.map(Lapse::EndDate),
+        }
+    }
+
+    /// Why the role expires then, in words.
+    pub fn reason(&self) -> String {
+        match self {
+            Lapse::EndDate(day) => {
+                format!("access lapses after the last day of work, {day} (end_date, R5)")
+            }
+            Lapse::Until { grant, day } => {
+                format!("the grant `{grant}` ends on {day} (until, R12)")
+            }
+        }
+    }
+}
+
+/// A grant whose `until` has passed, and the roles it gave.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EndedGrant {
+    /// `course-reserves`, `fulfillment temporary-cover`.
+    pub grant: String,
+    pub until: NaiveDate,
+    /// `(role type, scope)` of each role it gave.
+    pub roles: Vec<(String, String)>,
 }
 
 /// What one login should hold in Alma.
@@ -32,6 +88,8 @@ pub struct Desired {
     pub standing: Standing,
     /// Sorted by role; empty once the login has ended.
     pub roles: Vec<DesiredRole>,
+    /// Grants that ended (R12): their roles go unless another grant gives them.
+    pub ended: Vec<EndedGrant>,
 }
 
 /// Compiles one login for `today`.
@@ -43,29 +101,20 @@ pub fn compile(repo: &AccessRepo, login: &Login, today: NaiveDate) -> Desired {
         RoleStatus::Inactive
     };
     let mut roles = Vec::new();
+    let mut ended = Vec::new();
     if !matches!(standing, Standing::Ended { .. })
         && let Some(unit) = repo.units.get(&login.unit)
     {
-        // Sources per merged grant, so each role can say where it comes from.
-        let by_source =
-            grants::by_source(login, &repo.catalog, unit, &repo.institution.institution);
-        let mut sources: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
-        for (source, set) in &by_source {
-            for grant in set {
-                sources
-                    .entry((grant.role_type.clone(), grant.scope.clone()))
-                    .or_default()
-                    .push(source.to_string());
-            }
-        }
-        for grant in grants::entitlements(login, &repo.catalog, unit, &repo.institution.institution)
-        {
-            let key = (grant.role_type.clone(), grant.scope.clone());
+        let inst = &repo.institution.institution;
+        for e in grants::entitled(login, &repo.catalog, unit, inst, today) {
+            let lapse = Lapse::of(login.end_date, e.until);
             roles.push(DesiredRole {
-                role: to_role(&grant, status, login.end_date),
-                sources: sources.remove(&key).unwrap_or_default(),
+                role: to_role(&e.grant, status, lapse.as_ref().map(Lapse::day)),
+                sources: e.sources.iter().map(ToString::to_string).collect(),
+                lapse,
             });
         }
+        ended = ended_grants(repo, login, unit, today);
     }
     roles.sort_by(|a, b| a.role.cmp(&b.role));
     Desired {
@@ -75,7 +124,35 @@ pub fn compile(repo: &AccessRepo, login: &Login, today: NaiveDate) -> Desired {
         environments: login.environments.clone(),
         standing,
         roles,
+        ended,
     }
+}
+
+/// The grants of `login` that ended before `today`, with their roles.
+fn ended_grants(
+    repo: &AccessRepo,
+    login: &Login,
+    unit: &Unit,
+    today: NaiveDate,
+) -> Vec<EndedGrant> {
+    let ended = grants::ended(login, today);
+    if ended.is_empty() {
+        return Vec::new();
+    }
+    let by_source = grants::by_source(login, &repo.catalog, unit, &repo.institution.institution);
+    ended
+        .into_iter()
+        .map(|(source, until)| EndedGrant {
+            grant: source.to_string(),
+            until,
+            roles: by_source
+                .get(&source)
+                .into_iter()
+                .flatten()
+                .map(|g| (g.role_type.clone(), g.scope.clone()))
+                .collect(),
+        })
+        .collect()
 }
 
 /// Compiles every login that applies to `environment`, keyed by lower-cased primary id.

@@ -14,7 +14,7 @@ use crate::alma::role::RoleKey;
 use crate::alma::{Role, RoleStatus};
 use crate::lifecycle::{Inactivity, Standing};
 
-use super::desired::Desired;
+use super::desired::{Desired, Lapse};
 use super::plan::{Change, ChangeKind, UserPlan, UserStatus, sorted};
 
 mod held;
@@ -89,7 +89,7 @@ fn compare(
     }
     let mut after: Vec<Role> = kept.iter().map(|r| (*r).clone()).collect();
     let mut changes = Vec::new();
-    for (role, why) in wanted(desired) {
+    for (role, why, lapse) in wanted(desired) {
         let copies = held.remove(&role.key());
         let passed_through = kept.iter().any(|k| k.key() == role.key());
         match copies {
@@ -100,19 +100,19 @@ fn compare(
                 after.push(role);
             }
             Some(copies) => {
-                let (sent, found) = keep(desired, &role, &copies);
+                let (sent, found) = keep(desired, &role, lapse.as_ref(), &copies);
                 after.push(sent);
                 changes.extend(found);
             }
         }
     }
     // Whatever is left is held but not granted.
-    let why = remove_reason(desired, gone);
+    let why = |role: &Role| remove_reason(desired, gone, role);
     let removed: Vec<&Role> = held.into_values().flatten().collect();
     changes.extend(
         removed
             .iter()
-            .map(|r| change(ChangeKind::Remove, r, why.clone())),
+            .map(|r| change(ChangeKind::Remove, r, why(r))),
     );
     // Alma keeps a user's roles when a PUT carries none: the last roles cannot
     // be removed, only deactivated.
@@ -124,7 +124,7 @@ fn compare(
                 ..role.clone()
             };
             if role.status == RoleStatus::Active {
-                changes.push(change(ChangeKind::Deactivate, &inactive, why.clone()));
+                changes.push(change(ChangeKind::Deactivate, &inactive, why(role)));
             }
             after.push(inactive);
         }
@@ -169,12 +169,12 @@ fn empty(environment: &str, primary_id: &str, desired: Option<&Desired>) -> User
     plan
 }
 
-/// The roles granted, each with why.
-fn wanted(desired: Option<&Desired>) -> Vec<(Role, String)> {
+/// The roles granted, each with why, and why it expires when it does.
+fn wanted(desired: Option<&Desired>) -> Vec<(Role, String, Option<Lapse>)> {
     desired.map_or_else(Vec::new, |d| {
         d.roles
             .iter()
-            .map(|r| (r.role.clone(), grant_reason(d, &r.sources)))
+            .map(|r| (r.role.clone(), grant_reason(d, &r.sources), r.lapse.clone()))
             .collect()
     })
 }
@@ -183,7 +183,12 @@ fn wanted(desired: Option<&Desired>) -> Vec<(Role, String)> {
 /// and the changes to get there. What is sent is the role as held (its
 /// parameter scopes, which are not compared) with the status and expiry
 /// granted, once.
-fn keep(desired: Option<&Desired>, role: &Role, copies: &[&Role]) -> (Role, Vec<Change>) {
+fn keep(
+    desired: Option<&Desired>,
+    role: &Role,
+    lapse: Option<&Lapse>,
+    copies: &[&Role],
+) -> (Role, Vec<Change>) {
     let current = copies[0];
     let mut changes = Vec::new();
     if copies.len() > 1 {
@@ -207,10 +212,10 @@ fn keep(desired: Option<&Desired>, role: &Role, copies: &[&Role]) -> (Role, Vec<
         changes.push(change(kind, role, why));
     }
     if current.expiry_date != role.expiry_date {
-        let why = match role.expiry_date {
-            Some(d) => format!("access lapses after the last day of work, {d} (end_date, R5)"),
-            None => "the login has no end_date".to_string(),
-        };
+        let why = lapse.map_or_else(
+            || "the login has no end_date and the grant no until".to_string(),
+            Lapse::reason,
+        );
         let kind = ChangeKind::Expiry {
             from: current.expiry_date,
             to: role.expiry_date,
@@ -225,11 +230,23 @@ fn keep(desired: Option<&Desired>, role: &Role, copies: &[&Role]) -> (Role, Vec<
     (sent, changes)
 }
 
-fn remove_reason(desired: Option<&Desired>, gone: &str) -> String {
-    match desired {
-        None => gone.to_string(),
-        Some(d) if matches!(d.standing, Standing::Ended { .. }) => d.standing.describe(),
-        Some(d) => format!("not granted by {}", d.file),
+/// Why a role held is not granted: the file is gone, the login ended, a
+/// grant of it ended (R12), or nothing in the file grants it.
+fn remove_reason(desired: Option<&Desired>, gone: &str, role: &Role) -> String {
+    let Some(d) = desired else {
+        return gone.to_string();
+    };
+    if matches!(d.standing, Standing::Ended { .. }) {
+        return d.standing.describe();
+    }
+    let key = (&role.role_type, &role.scope);
+    match d
+        .ended
+        .iter()
+        .find(|e| e.roles.iter().any(|(t, s)| (t, s) == key))
+    {
+        Some(e) => format!("the grant `{}` ended on {} (until, R12)", e.grant, e.until),
+        None => format!("not granted by {}", d.file),
     }
 }
 

@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{LimitKind, Login};
@@ -25,6 +26,9 @@ pub struct Requested {
     pub grants: BTreeMap<String, Grant>,
     /// Additional roles outside the catalogue, as `code @ scope`.
     pub additional: Vec<String>,
+    /// Separation-of-duties exceptions, as `rule (consultation; review by DATE)`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exceptions: Vec<String>,
 }
 
 /// One role type grant of a login.
@@ -33,6 +37,9 @@ pub struct Grant {
     pub level: Option<String>,
     /// `desks`, `departments` or `PO line owners`, with the codes.
     pub limits: BTreeMap<String, Vec<String>>,
+    /// The grant's last day (R12).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<NaiveDate>,
 }
 
 fn limit_words(kind: LimitKind) -> &'static str {
@@ -56,7 +63,15 @@ impl Requested {
                     .map(|k| (limit_words(*k).to_string(), grant.limit(*k).to_vec()))
                     .collect();
                 let level = grant.level.clone();
-                (role_type.clone(), Grant { level, limits })
+                let until = grant.until;
+                (
+                    role_type.clone(),
+                    Grant {
+                        level,
+                        limits,
+                        until,
+                    },
+                )
             })
             .collect();
         Requested {
@@ -69,6 +84,11 @@ impl Requested {
                 .additional_roles
                 .iter()
                 .map(|a| format!("{} @ {}", a.alma_role, a.scope))
+                .collect(),
+            exceptions: login
+                .sod_exceptions
+                .iter()
+                .map(|e| format!("{} ({}; review by {})", e.rule, e.consultation, e.review_by))
                 .collect(),
         }
     }
@@ -92,21 +112,35 @@ impl Requested {
                 .iter()
                 .map(|a| format!("additional role {a}")),
         );
+        out.extend(self.exceptions.iter().map(|e| exception_line(e)));
         out
     }
 }
 
-/// `fulfillment operator-extended: desks MAIN_CIRC, NFU_MAIN_RESERVES`.
+/// `fulfillment operator-extended: desks MAIN_CIRC, NFU_MAIN_RESERVES; until 2027-01-15`.
 fn grant_line(role_type: &str, grant: &Grant) -> String {
     let mut line = match &grant.level {
         Some(level) => format!("{role_type} {level}"),
         None => role_type.to_string(),
     };
-    for (i, (what, codes)) in grant.limits.iter().enumerate() {
-        line.push_str(if i == 0 { ": " } else { "; " });
-        line.push_str(&format!("{what} {}", codes.join(", ")));
+    let mut parts: Vec<String> = grant
+        .limits
+        .iter()
+        .map(|(what, codes)| format!("{what} {}", codes.join(", ")))
+        .collect();
+    parts.extend(grant.until.map(|d| format!("until {d}")));
+    if !parts.is_empty() {
+        line.push_str(": ");
+        line.push_str(&parts.join("; "));
     }
     line
+}
+
+/// A separation-of-duties exception, marked as the privileged change it is.
+fn exception_line(exception: &str) -> String {
+    format!(
+        "separation-of-duties exception {exception} [privileged: the systems group approves, A3]"
+    )
 }
 
 /// What `now` changes in the request `before` (the reviewed version), one
@@ -147,6 +181,20 @@ pub fn changes(before: Option<&Requested>, now: &Requested) -> Vec<String> {
         .filter(|a| !now.additional.contains(a))
     {
         out.push(format!("− additional role {a}"));
+    }
+    for e in now
+        .exceptions
+        .iter()
+        .filter(|e| !before.exceptions.contains(e))
+    {
+        out.push(format!("+ {}", exception_line(e)));
+    }
+    for e in before
+        .exceptions
+        .iter()
+        .filter(|e| !now.exceptions.contains(e))
+    {
+        out.push(format!("− separation-of-duties exception {e}"));
     }
     out
 }
@@ -192,6 +240,12 @@ fn grant_change(role_type: &str, old: &Grant, new: &Grant) -> String {
             parts.push(format!("{kind} {}", part.join(" ")));
         }
     }
+    match (old.until, new.until) {
+        (a, b) if a == b => {}
+        (_, Some(day)) => parts.push(format!("until {day}")),
+        (Some(_), None) => parts.push("no end date (until removed)".to_string()),
+        (None, None) => {}
+    }
     if !parts.is_empty() {
         line.push_str(": ");
         line.push_str(&parts.join("; "));
@@ -211,6 +265,7 @@ mod tests {
                 desks.iter().map(|d| d.to_string()).collect(),
             )]
             .into(),
+            until: None,
         };
         Requested {
             name: "Amara Nwosu".into(),
@@ -219,6 +274,7 @@ mod tests {
             login_type: "custom".into(),
             grants: [("fulfillment".to_string(), grant)].into(),
             additional: Vec::new(),
+            exceptions: Vec::new(),
         }
     }
 
@@ -247,5 +303,29 @@ mod tests {
         );
         assert_eq!(changes(None, &now), ["new login"]);
         assert!(changes(Some(&now), &now).is_empty());
+    }
+
+    #[test]
+    fn an_end_date_and_an_exception_are_said() {
+        let before = requested("operator-extended", &["MAIN_CIRC"]);
+        let mut now = before.clone();
+        let grant = now.grants.get_mut("fulfillment").unwrap();
+        grant.until = NaiveDate::from_ymd_opt(2027, 1, 15);
+        now.exceptions
+            .push("desk-and-cash (LTS-1; review by 2027-06-30)".into());
+        assert_eq!(
+            now.lines(),
+            [
+                "fulfillment operator-extended: desks MAIN_CIRC; until 2027-01-15",
+                "separation-of-duties exception desk-and-cash (LTS-1; review by 2027-06-30) [privileged: the systems group approves, A3]"
+            ]
+        );
+        assert_eq!(
+            changes(Some(&before), &now),
+            [
+                "fulfillment operator-extended: until 2027-01-15",
+                "+ separation-of-duties exception desk-and-cash (LTS-1; review by 2027-06-30) [privileged: the systems group approves, A3]"
+            ]
+        );
     }
 }

@@ -165,11 +165,7 @@ pub fn render(report: &Report) -> String {
     );
     let logins = report.logins.len();
     let count = |s: State| report.logins.iter().filter(|l| l.state == s).count();
-    let overdue = report
-        .calendar
-        .iter()
-        .filter(|d| d.kind == super::DueKind::ReviewOverdue)
-        .count();
+    let overdue = report.calendar.iter().filter(|d| d.kind.overdue()).count();
     let _ = write!(
         out,
         "<header>\n<h1>Alma staff access: {}</h1>\n<p class=\"meta\">As of <time datetime=\"{1}\">{1}</time>, from {2}. \
@@ -187,7 +183,7 @@ pub fn render(report: &Report) -> String {
          <input id=\"q\" type=\"search\" placeholder=\"a name, id, unit, role, state...\" autocomplete=\"off\"> \
          <output id=\"row-count\" for=\"q\"></output></div>\n\
          <nav><a href=\"#standing\">Standing</a><a href=\"#privileged\">Privileged grants</a>\
-         <a href=\"#due\">Due and overdue</a><a href=\"#holdings\">Holdings by unit</a></nav>\n</header>\n<main>\n",
+         <a href=\"#exceptions\">Separation of duties</a><a href=\"#due\">Due and overdue</a><a href=\"#holdings\">Holdings by unit</a></nav>\n</header>\n<main>\n",
     );
     if report.alma.is_some() {
         out.push_str("<p class=\"note\"><a href=\"#alma\">What Alma holds</a>, read from Alma for this report.</p>\n");
@@ -198,12 +194,14 @@ pub fn render(report: &Report) -> String {
          <li data-table=\"standing-table\" data-mark=\"inactive\"><b>{}</b>inactive</li>\n\
          <li data-table=\"standing-table\" data-mark=\"ended\"><b>{}</b>ended</li>\n\
          <li data-table=\"privileged-table\"><b>{}</b>privileged grants</li>\n\
+         <li data-table=\"exceptions-table\"><b>{}</b>separation-of-duties exceptions</li>\n\
          <li data-table=\"due-table\" data-mark=\"due\"><b>{}</b>due in {WINDOW_DAYS} days</li>\n\
-         <li data-table=\"due-table\" data-mark=\"overdue\"><b>{overdue}</b>re-certifications overdue</li>\n</ul>\n",
+         <li data-table=\"due-table\" data-mark=\"overdue\"><b>{overdue}</b>reviews overdue</li>\n</ul>\n",
         count(State::Active),
         count(State::Inactive),
         count(State::Ended),
         report.privileged.len(),
+        report.exceptions.len(),
         report.calendar.len() - overdue,
     );
     sections(&mut out, report);
@@ -346,6 +344,7 @@ fn sections(out: &mut String, report: &Report) {
         &rows,
         "No privileged grants.",
     );
+    exceptions(out, report);
     let _ = write!(
         out,
         "</section>\n<section id=\"due\">\n<h2>Due in the next {WINDOW_DAYS} days, and overdue</h2>\n"
@@ -367,13 +366,7 @@ fn sections(out: &mut String, report: &Report) {
     let marks: Vec<&str> = report
         .calendar
         .iter()
-        .map(|d| {
-            if d.kind == super::DueKind::ReviewOverdue {
-                "overdue"
-            } else {
-                "due"
-            }
-        })
+        .map(|d| if d.kind.overdue() { "overdue" } else { "due" })
         .collect();
     table_marked(out, "due-table", &headers, &rows, &marks, "Nothing due.");
     out.push_str("</section>\n<section id=\"holdings\">\n<h2>Who holds what, by unit</h2>\n");
@@ -403,6 +396,46 @@ fn sections(out: &mut String, report: &Report) {
         table(out, &id, &headers, &rows, "No logins in this unit.");
     }
     out.push_str("</section>\n");
+}
+
+/// The separation-of-duties exceptions: each accepted conflict, why, and
+/// when it is re-examined.
+fn exceptions(out: &mut String, report: &Report) {
+    out.push_str("</section>\n<section id=\"exceptions\">\n<h2>Separation-of-duties exceptions</h2>\n\
+        <p class=\"note\">Logins allowed to hold duties a rule of catalog.yaml keeps apart (V15), after a consultation with the systems team; each is re-examined by its review date.</p>\n");
+    let rows: Vec<Vec<Cell>> = report
+        .exceptions
+        .iter()
+        .map(|e| {
+            vec![
+                Cell::Code(&e.who.unit),
+                Cell::Who(&e.who),
+                Cell::Code(&e.rule),
+                Cell::Text(&e.held),
+                Cell::Text(&e.reason),
+                Cell::Code(&e.consultation),
+                Cell::Date(Some(e.review_by)),
+                Cell::Days(e.days),
+            ]
+        })
+        .collect();
+    let headers = [
+        "Unit",
+        "Login",
+        "Rule",
+        "Duties held together",
+        "Reason",
+        "Consultation",
+        "Review by",
+        "When",
+    ];
+    table(
+        out,
+        "exceptions-table",
+        &headers,
+        &rows,
+        "No separation-of-duties exceptions.",
+    );
 }
 
 #[cfg(test)]

@@ -3,12 +3,14 @@
 //! so the same repository and day always give the same page: who holds
 //! which role type and level by unit; the privileged grants (systems
 //! logins, levels needing the systems group's approval, additional roles);
-//! ends and re-certifications due in the next [`WINDOW_DAYS`] days and
-//! re-certifications overdue; and each login's standing from
+//! the separation-of-duties exceptions ([`duties`]); ends, grants ending,
+//! re-certifications and exception reviews due in the next
+//! [`WINDOW_DAYS`] days, and those overdue; and each login's standing from
 //! [`lifecycle::standing`]. [`html`] renders them into a self-contained page
 //! (inline CSS, one small inline script for the text filter, escaped text,
 //! a Content-Security-Policy that allows nothing else).
 
+pub mod duties;
 pub mod html;
 pub mod job;
 
@@ -36,6 +38,8 @@ pub struct Report {
     pub commit: Option<String>,
     pub units: Vec<UnitSection>,
     pub privileged: Vec<Privileged>,
+    /// Every separation-of-duties exception (V15).
+    pub exceptions: Vec<duties::Exception>,
     pub calendar: Vec<Due>,
     pub logins: Vec<LoginRow>,
     /// With `--alma`: what Alma holds, per login and environment.
@@ -116,8 +120,11 @@ pub struct Due {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum DueKind {
     ReviewOverdue,
+    ExceptionOverdue,
     End,
+    GrantEnds,
     Review,
+    ExceptionReview,
 }
 
 impl DueKind {
@@ -126,7 +133,15 @@ impl DueKind {
             DueKind::ReviewOverdue => "re-certification overdue",
             DueKind::End => "last day of work",
             DueKind::Review => "re-certification due",
+            DueKind::GrantEnds => "a grant ends (until)",
+            DueKind::ExceptionOverdue => "separation-of-duties exception review overdue",
+            DueKind::ExceptionReview => "separation-of-duties exception review due",
         }
+    }
+
+    /// Whether the date has passed without the action.
+    pub fn overdue(self) -> bool {
+        matches!(self, DueKind::ReviewOverdue | DueKind::ExceptionOverdue)
     }
 }
 
@@ -206,6 +221,7 @@ pub fn build(repo: &AccessRepo, today: NaiveDate, commit: Option<String>) -> Rep
     let mut privileged = Vec::new();
     let mut calendar = Vec::new();
     let mut rows = Vec::new();
+    let exceptions = duties::rows(repo, &logins, today);
     for login in logins {
         let standing = lifecycle::standing(login, &repo.institution, today);
         let state = State::of(&standing);
@@ -244,6 +260,7 @@ pub fn build(repo: &AccessRepo, today: NaiveDate, commit: Option<String>) -> Rep
         commit,
         units,
         privileged,
+        exceptions,
         calendar,
         logins: rows,
         alma: None,
@@ -367,10 +384,15 @@ fn holdings(
         .flatten()
         .cloned()
         .collect();
+        let mut limits = limits.join(", ");
+        if let Some(until) = grant.until {
+            let sep = if limits.is_empty() { "" } else { "; " };
+            limits = format!("{limits}{sep}until {until}");
+        }
         hold(
             label.clone(),
             grant.level.clone().unwrap_or_default(),
-            limits.join(", "),
+            limits,
         );
         let Some(level) = role_type.and_then(|rt| rt.level(grant.level.as_deref())) else {
             continue;
@@ -418,7 +440,8 @@ fn holdings(
     out
 }
 
-/// Ends and re-certifications within the window, and overdue re-certifications.
+/// Ends, grants ending, re-certifications and exception reviews within
+/// the window, and overdue re-certifications and exception reviews.
 fn due(login: &Login, today: NaiveDate, out: &mut Vec<Due>) {
     let who = Who::of(login);
     let mut push = |date: NaiveDate, kind: DueKind| {
@@ -443,6 +466,19 @@ fn due(login: &Login, today: NaiveDate, out: &mut Vec<Due>) {
             }
         } else if soon(review) {
             push(review, DueKind::Review);
+        }
+    }
+    let ended = |day: NaiveDate| login.end_date.is_some_and(|end| end < day);
+    for grant in login.roles.values() {
+        if let Some(until) = grant.until.filter(|d| soon(*d) && !ended(*d)) {
+            push(until, DueKind::GrantEnds);
+        }
+    }
+    for e in &login.sod_exceptions {
+        if e.review_by < today && !ended(today) {
+            push(e.review_by, DueKind::ExceptionOverdue);
+        } else if soon(e.review_by) {
+            push(e.review_by, DueKind::ExceptionReview);
         }
     }
 }

@@ -65,15 +65,52 @@ fn the_calendar_covers_sixty_days_and_overdue_reviews() {
         report
             .calendar
             .iter()
-            .all(|d| d.kind == DueKind::ReviewOverdue && d.days < 0)
+            .all(|d| d.kind.overdue() && d.days < 0)
     );
     let report = build(&repo, today, None);
     for d in &report.calendar {
         match d.kind {
-            DueKind::ReviewOverdue => assert!(d.date < today),
+            kind if kind.overdue() => assert!(d.date < today),
             _ => assert!((0..=WINDOW_DAYS).contains(&d.days), "{d:?}"),
         }
     }
     let dates: Vec<_> = report.calendar.iter().map(|d| d.date).collect();
     assert!(dates.windows(2).all(|w| w[0] <= w[1]));
+    // The temporary cover ends with the fall term (R12).
+    assert!(
+        report
+            .calendar
+            .iter()
+            .any(|d| d.kind == DueKind::GrantEnds && d.who.primary_id == "80788812"),
+        "{:?}",
+        report.calendar
+    );
+}
+
+#[test]
+fn every_separation_of_duties_exception_is_listed_with_its_reason() {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let report = build(&sample(today), today, None);
+    let rows: Vec<String> = report
+        .exceptions
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {} [{}] {} by {}",
+                e.who.primary_id, e.rule, e.held, e.consultation, e.review_by
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        ["80219987 vendor-and-invoice [vendor-maintenance + invoice] LTS-4620 by 2027-06-30"]
+    );
+    assert!(
+        report.exceptions[0]
+            .reason
+            .starts_with("One-person budget office")
+    );
+    let page = super::html::render(&report);
+    assert!(page.contains("<section id=\"exceptions\">"), "no section");
+    assert!(page.contains("LTS-4620") && page.contains("One-person budget office"));
 }

@@ -18,7 +18,7 @@
 use super::approvers::{liaison_explanations, liaisons, systems_group};
 use super::input::{Change, FileStatus, parse_strict};
 use super::rules::{Approver, Context};
-use super::sensitive::{PathKind, login_reasons};
+use super::sensitive::{PathKind, exception_reasons, login_reasons};
 use crate::model::login::RawLogin;
 
 /// `(handle, why)`.
@@ -233,6 +233,9 @@ fn sensitive_reasons(sides: &Sides, ctx: &Context, systems: &mut Vec<String>) {
             .map(|l| login_reasons(l, ctx.base, ctx.head))
             .unwrap_or_default()
     };
+    for reason in exception_reasons(sides.base.as_ref(), sides.head.as_ref()) {
+        push_unique(systems, format!("{reason} (A3)"));
+    }
     let head_reasons = reasons(&sides.head);
     for reason in &head_reasons {
         push_unique(systems, format!("sensitive: {reason} (A3)"));

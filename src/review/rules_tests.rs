@@ -491,6 +491,41 @@ fn sensitive_logins_need_the_systems_group() {
 }
 
 #[test]
+fn adding_or_changing_a_separation_of_duties_exception_needs_the_systems_group() {
+    let plain = login(PLAIN);
+    let exception = |review_by: &str| {
+        format!(
+            "{plain}sod_exceptions:\n  - rule: order-and-pay\n    consultation: SYS-4620\n    reason: one-person office\n    review_by: {review_by}\n"
+        )
+    };
+    let systems = |base: &str, head: &str| -> Option<String> {
+        run(&[modified(PLAIN, base, head)], "someone", &[])
+            .into_iter()
+            .find(|r| r.who.to_string() == "systems group")
+            .map(|r| r.reason)
+    };
+    let added = systems(&plain, &exception("2027-06-30")).expect("added: the systems group");
+    assert!(
+        added.contains("separation-of-duties exception `order-and-pay` added (A3)"),
+        "{added}"
+    );
+    let changed = systems(&exception("2027-06-30"), &exception("2027-09-30"))
+        .expect("changed: the systems group");
+    assert!(
+        changed.contains("`order-and-pay` changed (A3)"),
+        "{changed}"
+    );
+    // Another change to a login that keeps its exception as it was, or
+    // drops it, is the liaison's and the manager's.
+    let kept = exception("2027-06-30");
+    assert_eq!(
+        systems(&kept, &kept.replace("2027-11-01", "2027-12-01")),
+        None
+    );
+    assert_eq!(systems(&kept, &plain), None);
+}
+
+#[test]
 fn unknown_role_types_and_unreadable_files_fail_closed() {
     let plain = login(PLAIN);
     let head = plain.replace(

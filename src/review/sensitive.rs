@@ -3,10 +3,12 @@
 //! outside the access folder, which is the tool that decides what reaches
 //! Alma), and which logins are sensitive (systems logins, role types or
 //! levels that need a consultation, systems approval or a batch attestation,
-//! `additional_roles`). When a login cannot be judged (an unknown role type,
+//! `additional_roles`), and which changes of a login are (a separation-of-duties
+//! exception added or changed). When a login cannot be judged (an unknown role type,
 //! a missing profile) it is treated as sensitive: the check fails closed.
 
 use crate::load::FileKind;
+use crate::model::duties::RawSodException;
 use crate::model::login::{RawLogin, RawRoleRequest};
 use crate::model::{Catalog, LoginType};
 
@@ -139,6 +141,25 @@ pub fn login_reasons(login: &RawLogin, base: &Tables, head: &Tables) -> Vec<Stri
         }
     }
     reasons
+}
+
+/// Why a change to a login's separation-of-duties exceptions needs the
+/// systems group (A3): each exception the head adds or changes. Removing
+/// one needs nothing more: the conflict it covered must go with it.
+pub fn exception_reasons(base: Option<&RawLogin>, head: Option<&RawLogin>) -> Vec<String> {
+    let before: &[RawSodException] = base.map_or(&[], |l| &l.sod_exceptions);
+    head.map_or(&[][..], |l| &l.sod_exceptions)
+        .iter()
+        .filter(|e| !before.contains(e))
+        .map(|e| {
+            let how = if before.iter().any(|b| b.rule == e.rule) {
+                "changed"
+            } else {
+                "added"
+            };
+            format!("separation-of-duties exception `{}` {how}", e.rule)
+        })
+        .collect()
 }
 
 #[cfg(test)]

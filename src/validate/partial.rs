@@ -48,6 +48,8 @@ pub(super) fn follows_from(d: &Diagnostic, root: &Node, aside: &[Vec<Step>]) -> 
         Code::CustomWithoutRoles => (&["roles", "additional_roles", "profile", "type"], &[]),
         Code::BusinessNeedMissing => (&["business_need", "employment", "profile"], &[]),
         Code::MissingTraining => (&["training"], &[]),
+        Code::SodConflict => (&["sod_exceptions"], &[]),
+        Code::UntilRequired => (&[], &["until"]),
         Code::ConsultationMissing => (&["consultation"], &["consultation"]),
         Code::MissingLimit => (&[], &["circulation_desks", "departments", "po_line_owners"]),
         Code::UnknownLevel => (&[], &["level"]),

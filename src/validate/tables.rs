@@ -26,6 +26,34 @@ pub(crate) fn check(
     }
     if let Some(doc) = catalog_doc {
         check_catalog(&doc, institution, catalog, out);
+        check_duties(&doc, catalog, out);
+    }
+}
+
+/// V13 for the separation-of-duties rules (V15): each duty names a role
+/// type of the catalogue, and a level only where the role type has it.
+fn check_duties(doc: &Doc<'_>, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
+    for (name, rule) in &catalog.separation_of_duties {
+        for (i, duty) in rule.conflicting.iter().enumerate() {
+            let at = doc.value(&steps!["separation_of_duties", name, "conflicting", i]);
+            let problem = match catalog.role_types.get(&duty.role_type) {
+                None => Some(format!(
+                    "`{}` is not a role type of the catalogue",
+                    duty.role_type
+                )),
+                Some(rt) => duty
+                    .level
+                    .as_deref()
+                    .filter(|level| rt.level(Some(level)).is_none())
+                    .map(|level| format!("`{}` has no level `{level}`", duty.role_type)),
+            };
+            if let Some(problem) = problem {
+                out.push(
+                    doc.error(Code::CatalogIntegrity, at, format!("rule `{name}`: {problem}"))
+                        .help("name a role type (`invoice`, every level of it) or one of its levels (`invoice/operator-extended`, that level and the levels that extend it)"),
+                );
+            }
+        }
     }
 }
 

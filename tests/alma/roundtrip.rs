@@ -191,8 +191,10 @@ fn one_change(user: &wire::User, held: &Held) -> (Desired, Option<usize>) {
             .map(|role| DesiredRole {
                 role,
                 sources: vec![],
+                lapse: None,
             })
             .collect(),
+        ended: Vec::new(),
     };
     (desired, first)
 }

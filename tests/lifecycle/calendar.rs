@@ -407,3 +407,79 @@ fn an_invalid_repository_fails_with_its_diagnostics() {
     assert!(err.contains("access/logins/main/10000007.yaml"), "{err}");
     assert!(err.contains("the access repository is not valid"), "{err}");
 }
+
+const ADA: &str = "logins/main/10000001.yaml";
+
+#[test]
+fn r12_a_grant_ending_in_the_window_is_listed_with_who_may_extend_it() {
+    let f = Fixture::minimal();
+    f.edit(
+        ADA,
+        "  analytics: {}\n",
+        "  analytics:\n    until: 2026-12-01\n",
+    );
+    let json = lifecycle_json(&f);
+    let ada = items(&json, "10000001");
+    let (date, kind, rule, what, todo) = ada
+        .iter()
+        .find(|i| i.1 == "grant-ends")
+        .unwrap_or_else(|| panic!("{ada:?}"))
+        .clone();
+    assert_eq!(
+        (date.as_str(), kind.as_str(), rule.as_str()),
+        ("2026-12-01", "grant-ends", "R12")
+    );
+    assert!(
+        what.contains("the grant `analytics` ends on 2026-12-01"),
+        "{what}"
+    );
+    assert!(todo.contains("change `until` of `analytics`"), "{todo}");
+    // After the window, nothing yet.
+    f.edit(ADA, "until: 2026-12-01", "until: 2027-01-31");
+    assert!(
+        !items(&lifecycle_json(&f), "10000001")
+            .iter()
+            .any(|i| i.1 == "grant-ends")
+    );
+}
+
+#[test]
+fn v15_an_exception_due_for_review_asks_the_systems_group_too() {
+    let f = Fixture::minimal();
+    f.edit(
+        "catalog.yaml",
+        "acquisitions:\n",
+        "separation_of_duties:\n  order-and-pay:\n    description: ordering vs approving invoices\n    conflicting: [acquisitions, invoice]\nacquisitions:\n",
+    );
+    append(
+        &f,
+        ADA,
+        "sod_exceptions:\n  - rule: order-and-pay\n    consultation: SYS-4620\n    reason: one-person office\n    review_by: 2026-12-04\n",
+    );
+    let json = lifecycle_json(&f);
+    let due: Vec<&Value> = json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["kind"] == "exception-due")
+        .collect();
+    assert_eq!(due.len(), 1, "{json}");
+    assert_eq!(due[0]["rule"], "V15");
+    assert_eq!(
+        due[0]["who"],
+        serde_json::json!(["boss-main", "liaison-main", "sys-admin1", "sys-admin2"])
+    );
+    assert!(
+        due[0]["todo"]
+            .as_str()
+            .unwrap()
+            .contains("reason on file: one-person office")
+    );
+    // Once the date has passed, it is overdue.
+    f.edit(ADA, "review_by: 2026-12-04", "review_by: 2026-11-20");
+    let text = lifecycle_text(&f, &[]);
+    assert!(
+        text.contains("is 3 days past its review (review_by 2026-11-20)"),
+        "{text}"
+    );
+}

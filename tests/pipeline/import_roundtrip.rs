@@ -201,7 +201,11 @@ fn import_validates_plans_clean_but_for_what_it_warned_and_is_stable() {
     }
     changed.sort();
     assert_eq!(changed, warned(&text), "{text}");
-    assert!(changed.len() <= 3, "{changed:?}");
+    // Four users hold what no file can say exactly: duplicates, an inactive
+    // role among active ones, and (80141122) batch roles Alma expires on
+    // the load project's last day, of a level import cannot claim (its
+    // batch attestation and `until` are not in Alma).
+    assert!(changed.len() <= 4, "{changed:?}");
     assert!(saved["plan"]["safety"].as_array().unwrap().is_empty());
 
     // Again, over the same files: nothing is overwritten without --force.
@@ -367,7 +371,7 @@ async fn round_trip_in_process(source: &Path, state: alma_access::emulator::Stat
 #[tokio::test]
 async fn predicted_changes_are_the_plans_changes() {
     let changed = round_trip_in_process(&sample_root(), sample_alma()).await;
-    assert!(changed <= 3, "{changed}");
+    assert!(changed <= 4, "{changed}");
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@
 //! the validated tables.
 
 mod cli;
+mod duties;
 #[path = "../common/files.rs"]
 mod files;
 #[path = "../common/fixture.rs"]

@@ -18,7 +18,7 @@ const GUS: &str = "logins/main/10000007.yaml";
 
 /// Runs one rule case: `invalid` must produce `code` (snapshotted as `name`),
 /// `valid` must produce nothing.
-fn case(name: &str, code: Code, invalid: impl Fn(&Fixture), valid: impl Fn(&Fixture)) {
+pub(crate) fn case(name: &str, code: Code, invalid: impl Fn(&Fixture), valid: impl Fn(&Fixture)) {
     let bad = Fixture::minimal();
     invalid(&bad);
     let report = bad.validate();

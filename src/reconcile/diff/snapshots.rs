@@ -7,7 +7,7 @@ use insta::assert_snapshot;
 
 use super::*;
 use crate::alma::RoleParameter;
-use crate::reconcile::desired::DesiredRole;
+use crate::reconcile::desired::{DesiredRole, EndedGrant};
 
 fn role(role_type: &str, scope: &str) -> Role {
     Role {
@@ -56,8 +56,10 @@ fn wanted(roles: &[Role], standing: Standing) -> Desired {
             .map(|r| DesiredRole {
                 role: r.clone(),
                 sources: vec!["fulfillment operator".into()],
+                lapse: r.expiry_date.map(Lapse::EndDate),
             })
             .collect(),
+        ended: Vec::new(),
     }
 }
 
@@ -167,6 +169,50 @@ fn a_suspended_login_is_deactivated_and_its_end_date_set_as_expiry() {
       expiry 32 @MAIN Inactive until 2027-05-15: access lapses after the last day of work, 2027-05-15 (end_date, R5)
     after:
       32 @MAIN Inactive until 2027-05-15
+    ");
+}
+
+fn day(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+}
+
+#[test]
+fn a_grant_with_until_sets_the_expiry_and_names_the_grant() {
+    let mut want = wanted(
+        &[expiring(role("231", "MAIN"), "2027-01-15")],
+        Standing::Active,
+    );
+    want.roles[0].lapse = Some(Lapse::Until {
+        grant: "course-reserves".into(),
+        day: day("2027-01-15"),
+    });
+    assert_snapshot!(plan(Some(&want), &[role("231", "MAIN")]), @r"
+    Changed
+      expiry 231 @MAIN Active until 2027-01-15: the grant `course-reserves` ends on 2027-01-15 (until, R12)
+    after:
+      231 @MAIN Active until 2027-01-15
+    ");
+}
+
+#[test]
+fn the_roles_of_an_ended_grant_are_removed_with_its_until() {
+    let mut want = wanted(&[role("32", "MAIN")], Standing::Active);
+    want.ended.push(EndedGrant {
+        grant: "course-reserves".into(),
+        until: day("2027-01-15"),
+        roles: vec![("231".into(), "MAIN".into())],
+    });
+    let held = [
+        role("32", "MAIN"),
+        expiring(role("231", "MAIN"), "2027-01-15"),
+        role("206", "01X"),
+    ];
+    assert_snapshot!(plan(Some(&want), &held), @r"
+    Changed
+      remove 206 @01X Active: not granted by logins/main/u1.yaml
+      remove 231 @MAIN Active until 2027-01-15: the grant `course-reserves` ended on 2027-01-15 (until, R12)
+    after:
+      32 @MAIN Active
     ");
 }
 

@@ -35,8 +35,10 @@ fn desired(roles: &[Role]) -> Desired {
             .map(|r| DesiredRole {
                 role: r.clone(),
                 sources: vec![],
+                lapse: None,
             })
             .collect(),
+        ended: Vec::new(),
     }
 }
 

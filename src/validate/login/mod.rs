@@ -2,10 +2,12 @@
 //! folder (V1, [`identity`]), dates and trainings (V12, R4, [`dates`]),
 //! unit, liaison and profile (V2, [`identity`]), the fields merged with the
 //! profile's (V3, V13, V11, [`merged`]), the login type and kind (V3, V4,
-//! V6, V9, [`kind`]); then each role request ([`super::roles`]). A login
+//! V6, V9, [`kind`]); then each role request ([`super::roles`]) and the
+//! separation of duties of the grants together (V15, [`duties`]). A login
 //! that passes becomes a validated [`Login`].
 
 mod dates;
+mod duties;
 mod identity;
 mod kind;
 mod merged;
@@ -15,7 +17,7 @@ use std::collections::BTreeMap;
 use crate::diag::Diagnostic;
 use crate::load::{FileKind, SourceFile};
 use crate::model::login::RawLogin;
-use crate::model::{Login, LoginType, RoleGrant, Unit};
+use crate::model::{Login, LoginType, RoleGrant, SodException, Unit};
 
 use super::finding::report;
 use super::roles::{self, Holder, Origin};
@@ -72,6 +74,7 @@ struct Checked {
     fields: merged::Fields,
     environments: Vec<String>,
     roles: BTreeMap<String, Box<RoleGrant>>,
+    sod_exceptions: Vec<SodException>,
 }
 
 /// Runs every rule on a login, stopping where a finding leaves the rest
@@ -118,12 +121,22 @@ fn check_one(
         out,
     );
     report(doc, merged::work_orders(raw, unit, &fields), out);
+    let before = out.len();
     let roles = role_requests(tables, doc, raw, unit, profile, &fields, out);
+    let holding = duties::Holding {
+        catalog: tables.catalog,
+        grants: &roles,
+        profile: profile.map(|p| p.name),
+        complete: !out[before..].iter().any(Diagnostic::is_error),
+        today: tables.today,
+    };
+    let sod_exceptions = duties::check(doc, &holding, &raw.sod_exceptions, out);
     Some(Checked {
         dates,
         fields,
         environments,
         roles,
+        sod_exceptions,
     })
 }
 
@@ -182,6 +195,7 @@ impl Checked {
             fields,
             environments,
             roles,
+            sod_exceptions,
         } = self;
         Login {
             file: file.to_string(),
@@ -208,6 +222,7 @@ impl Checked {
             review_by: dates.review_by,
             business_need: fields.business_need,
             consultation: raw.consultation,
+            sod_exceptions,
             notes: raw.notes,
         }
     }

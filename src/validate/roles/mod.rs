@@ -2,13 +2,15 @@
 //! own: the role type and level exist in the catalogue (V13) and the
 //! limiting codes are present and the unit's own (V5) ([`catalogue`]); the
 //! level's restrictions hold: login kind (V6), business need (V7), batch
-//! attestation (V8), consultation (V9), unit flag (V10) ([`restrictions`]).
+//! attestation (V8), consultation (V9), unit flag (V10) ([`restrictions`]);
+//! the grant's last day, `until`, within the level's `max_days` (R12, [`expiry`]).
 //! A request that passes becomes a validated [`RoleGrant`].
 //!
 //! A request may come from the login's profile: its findings then point at
 //! the login's `profile:` line and name the profile in a note ([`Site`]).
 
 mod catalogue;
+mod expiry;
 mod restrictions;
 
 use crate::diag::Diagnostic;
@@ -160,10 +162,23 @@ pub(crate) fn check(
         restrictions::unit_flag(&request, role_type, level, holder),
         out,
     );
+    let until = match expiry::until(&site, raw) {
+        Ok(until) => {
+            let late = expiry::max_days(&site, request.named, level, until, tables.today);
+            site.report(doc, late, out);
+            until
+        }
+        Err(invalid) => {
+            report(doc, [invalid], out);
+            None
+        }
+    };
     if out[before..].iter().any(Diagnostic::is_error) {
         return None;
     }
-    Some(grant(raw, attestation, origin))
+    let mut grant = grant(raw, attestation, origin);
+    grant.until = until;
+    Some(grant)
 }
 
 /// The validated grant of a request.
@@ -175,6 +190,7 @@ fn grant(raw: &RawRoleRequest, attestation: Option<Attestation>, origin: &Origin
         departments: raw.departments.clone().unwrap_or_default(),
         batch_attestation: attestation,
         consultation: raw.consultation.clone(),
+        until: None,
         from_profile: matches!(origin, Origin::Profile { .. }),
     }
 }
