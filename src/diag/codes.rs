@@ -76,7 +76,7 @@ codes! {
     UnitFlagRequired => ("unit-flag-required", Some("V10"), "A role type or level is reserved for units with a flag (finance, resource-sharing)."),
     WorkOrderDepartment => ("work-order-department-not-in-unit", Some("V11"), "A work order department is not one the unit lists."),
     InvalidDate => ("invalid-date", Some("V12"), "A date is not a real calendar date."),
-    DateOrder => ("date-order", Some("V12"), "Dates are out of order (`leave.from` after `leave.until`, `start_date` after `end_date`)."),
+    DateOrder => ("date-order", Some("V12"), "Dates are out of order (`leave.from` after `leave.until`, `start_date` after `end_date`, a grant's `until` before `start_date`)."),
     UnknownRoleType => ("unknown-role-type", Some("V13"), "A role type is not defined in catalog.yaml."),
     UnknownLevel => ("unknown-level", Some("V13"), "A level is missing, not needed, or not defined for the role type in catalog.yaml."),
     CatalogIntegrity => ("catalog-integrity", Some("V13"), "catalog.yaml or institution.yaml is inconsistent (a grant parameter without a limit, an unknown environment, ...)."),

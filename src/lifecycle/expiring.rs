@@ -20,7 +20,11 @@ pub(super) fn grants_ending(
         let Some(until) = grant.until.filter(|d| window.contains(*d)) else {
             continue;
         };
-        if matches!(standing(login, inst, until), Standing::Ended { .. }) {
+        // A login that ends by then loses the grant with everything else
+        // (its end is an item of its own).
+        if login.end_date.is_some_and(|end| end <= until)
+            || matches!(standing(login, inst, until), Standing::Ended { .. })
+        {
             continue;
         }
         let name = match &grant.level {

@@ -470,7 +470,9 @@ fn due(login: &Login, today: NaiveDate, out: &mut Vec<Due>) {
     }
     let ended = |day: NaiveDate| login.end_date.is_some_and(|end| end < day);
     for grant in login.roles.values() {
-        if let Some(until) = grant.until.filter(|d| soon(*d) && !ended(*d)) {
+        // A grant that lasts as long as the login ends with it.
+        let outlived = |until: &NaiveDate| login.end_date.is_some_and(|end| end <= *until);
+        if let Some(until) = grant.until.filter(|d| soon(*d) && !outlived(d)) {
             push(until, DueKind::GrantEnds);
         }
     }

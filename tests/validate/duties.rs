@@ -214,3 +214,21 @@ fn r12_until_is_a_real_date() {
         |f| until(f, "2026-02-28"),
     );
 }
+
+#[test]
+fn r12_a_grant_ends_on_or_after_the_first_day_of_work() {
+    let grant = |f: &Fixture, until: &str| {
+        f.edit(
+            ADA,
+            "  analytics: {}\n",
+            &format!("  analytics:\n    until: {until}\n"),
+        );
+        append(f, ADA, "start_date: 2026-12-01\n");
+    };
+    case(
+        "r12_until_before_start",
+        Code::DateOrder,
+        |f| grant(f, "2026-11-30"),
+        |f| grant(f, "2026-12-01"),
+    );
+}

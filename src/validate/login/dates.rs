@@ -1,4 +1,5 @@
-//! The login's dates (V12: each one real, and in order) and trainings
+//! The login's dates (V12: each one real, and in order, a grant's `until`
+//! included) and trainings
 //! (each one the institution requires; R4, as a warning: a required
 //! training without a date keeps the roles inactive).
 
@@ -8,6 +9,7 @@ use chrono::NaiveDate;
 
 use crate::diag::{Code, Diagnostic};
 use crate::model::Institution;
+use crate::model::RoleGrant;
 use crate::model::login::{Leave, RawLogin, Suspension};
 
 use super::super::finding::{Finding, InvalidDate, Place, date, join};
@@ -26,8 +28,21 @@ pub(super) struct Dates {
 /// V12: a date that is not real, or two that are out of order.
 pub(super) enum BadDate<'a> {
     Invalid(InvalidDate<'a>),
-    EndBeforeStart { start: NaiveDate, end: NaiveDate },
-    LeaveOrder { from: NaiveDate, until: NaiveDate },
+    EndBeforeStart {
+        start: NaiveDate,
+        end: NaiveDate,
+    },
+    LeaveOrder {
+        from: NaiveDate,
+        until: NaiveDate,
+    },
+    /// A grant whose last day (`until`, R12) comes before the first day of work.
+    GrantBeforeStart {
+        role_type: &'a str,
+        until: NaiveDate,
+        start: NaiveDate,
+        from_profile: bool,
+    },
 }
 
 impl<'a> From<InvalidDate<'a>> for BadDate<'a> {
@@ -113,6 +128,28 @@ fn leave<'a>(
     Some(Leave { from, until })
 }
 
+/// V12: the grants that end before the login's first day; they would never apply.
+pub(super) fn grants_after_start<'a>(
+    start: Option<NaiveDate>,
+    roles: &'a BTreeMap<String, Box<RoleGrant>>,
+) -> Vec<BadDate<'a>> {
+    let Some(start) = start else {
+        return Vec::new();
+    };
+    roles
+        .iter()
+        .filter_map(|(role_type, grant)| {
+            let until = grant.until.filter(|until| *until < start)?;
+            Some(BadDate::GrantBeforeStart {
+                role_type,
+                until,
+                start,
+                from_profile: grant.from_profile,
+            })
+        })
+        .collect()
+}
+
 impl Finding for BadDate<'_> {
     fn to_diagnostic(&self, doc: &Doc<'_>) -> Diagnostic {
         match self {
@@ -131,6 +168,24 @@ impl Finding for BadDate<'_> {
                     format!("leave.until {until} is before leave.from {from}"),
                 )
                 .help("the leave ends after it starts: swap or correct the dates"),
+            BadDate::GrantBeforeStart {
+                role_type,
+                until,
+                start,
+                from_profile,
+            } => {
+                let at = if *from_profile {
+                    doc.value(&steps!["profile"])
+                } else {
+                    doc.value(&steps!["roles", *role_type, "until"])
+                };
+                doc.error(
+                    Code::DateOrder,
+                    at,
+                    format!("`{role_type}` ends on {until} (until), before start_date {start}: it would never apply"),
+                )
+                .help("check both dates: a grant's last day comes on or after the first day of work")
+            }
         }
     }
 }

@@ -123,6 +123,11 @@ fn check_one(
     report(doc, merged::work_orders(raw, unit, &fields), out);
     let before = out.len();
     let roles = role_requests(tables, doc, raw, unit, profile, &fields, out);
+    report(
+        doc,
+        dates::grants_after_start(dates.start_date, &roles),
+        out,
+    );
     let holding = duties::Holding {
         catalog: tables.catalog,
         grants: &roles,
