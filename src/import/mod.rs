@@ -9,8 +9,10 @@
 //! library, desks, departments and PO line owners the roles point at
 //! ([`fit`]), the largest levels the roles contain, the rest as
 //! `additional_roles` with `consultation: imported`, status and expiry
-//! turned into `suspended` and `end_date`, the person's fields read from
-//! the record ([`person`]), and the file text ([`write`]). Each login is
+//! turned into `suspended` and `end_date`, duties held together that a
+//! separation-of-duties rule keeps apart written with a placeholder
+//! exception (`apart`), the person's fields read from the record
+//! ([`person`]), and the file text ([`write`]). Each login is
 //! compiled and diffed with the reconciler's own functions, so the notes
 //! say exactly what a plan would still change (duplicates Alma holds, a
 //! single inactive role, roles expiring on different days: things a login
@@ -26,6 +28,7 @@
 //! tested with it.
 
 pub mod adopt;
+mod apart;
 pub mod fetch;
 pub mod fit;
 pub mod person;
@@ -36,10 +39,9 @@ pub mod write;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 
 use crate::alma::{Role, wire};
-use crate::model::duties::{self, SodException};
 use crate::model::grants::AlmaGrant;
 use crate::model::{AccessRepo, Employment, Login, LoginType, Unit};
 use crate::reconcile::{self, Change};
@@ -223,7 +225,7 @@ pub fn describe(
         }
     }
     notes.extend(fit.notes.iter().cloned());
-    held_apart(repo, &mut login, options.today, &mut notes);
+    apart::held_apart(repo, &mut login, options.today, &mut notes);
     status::lifecycle(&mut login, &managed, options.today, &mut notes);
     notes.push(Note::warn(format!(
         "`manager` is the placeholder `{MANAGER_PLACEHOLDER}`: set the manager's GitHub handle before the pull request (Alma does not know it)"
@@ -285,41 +287,6 @@ fn role_name(repo: &AccessRepo, code: &str) -> Option<String> {
         }))
         .find(|g| g.alma_role == code)
         .and_then(|g| g.name.clone())
-}
-
-/// How long an exception import writes for duties Alma holds together
-/// lasts before the systems team must look at it.
-const IMPORTED_EXCEPTION_DAYS: u64 = 90;
-
-/// Separation of duties (V15) for an imported login: each rule the roles
-/// Alma holds break gets a placeholder exception (`consultation: imported`,
-/// reviewed within 90 days), with a warning, so the file is valid and the
-/// systems group sees the conflict when it approves the pull request (A3).
-fn held_apart(repo: &AccessRepo, login: &mut Login, today: NaiveDate, notes: &mut Vec<Note>) {
-    let review_by = today
-        .checked_add_days(Days::new(IMPORTED_EXCEPTION_DAYS))
-        .unwrap_or(today);
-    let broken: Vec<(String, String, String)> = duties::conflicts(&repo.catalog, &login.roles)
-        .iter()
-        .map(|c| {
-            (
-                c.rule.to_string(),
-                c.first.1.to_string(),
-                c.second.1.to_string(),
-            )
-        })
-        .collect();
-    for (rule, first, second) in broken {
-        notes.push(Note::warn(format!(
-            "holds `{first}` and `{second}`, which rule `{rule}` keeps apart (V15): written with an exception (consultation: {CONSULTATION_IMPORTED}, review_by {review_by}); confirm it with the systems team or remove one duty"
-        )));
-        login.sod_exceptions.push(SodException {
-            rule,
-            consultation: CONSULTATION_IMPORTED.to_string(),
-            reason: "held together in Alma before the institution adopted alma-access".to_string(),
-            review_by,
-        });
-    }
 }
 
 /// A throwaway login carrying a fit, to expand with the crate's own rules.

@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use super::*;
+use crate::model::LoginType;
 
 fn sample(today: NaiveDate) -> AccessRepo {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("access");
