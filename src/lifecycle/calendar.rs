@@ -143,7 +143,7 @@ pub fn agenda(repo: &AccessRepo, today: NaiveDate, days: u32) -> Agenda {
     for login in &repo.logins {
         events(login, &repo.institution, window, &mut items);
         outstanding(login, &repo.institution, window, &mut items);
-        expiring::grants_ending(login, &repo.institution, window, &mut items);
+        expiring::grants_ending(login, window, &mut items);
         expiring::exceptions_due(login, &repo.institution, window, &mut items);
     }
     items.sort_by_key(|i| {

@@ -6,30 +6,24 @@
 
 use super::calendar::{Item, Kind, Window, item};
 use super::{Standing, standing};
+use crate::model::grants::GrantSource;
 use crate::model::{Institution, Login};
 
 /// Grants of `login` whose last day falls in the window, while the login
 /// still stands (a login that ends first loses them with everything else).
-pub(super) fn grants_ending(
-    login: &Login,
-    inst: &Institution,
-    window: Window,
-    out: &mut Vec<Item>,
-) {
+pub(super) fn grants_ending(login: &Login, window: Window, out: &mut Vec<Item>) {
     for (role_type, grant) in &login.roles {
         let Some(until) = grant.until.filter(|d| window.contains(*d)) else {
             continue;
         };
         // A login that ends by then loses the grant with everything else
         // (its end is an item of its own).
-        if login.end_date.is_some_and(|end| end <= until)
-            || matches!(standing(login, inst, until), Standing::Ended { .. })
-        {
+        if login.end_date.is_some_and(|end| end <= until) {
             continue;
         }
-        let name = match &grant.level {
-            Some(level) => format!("{role_type} {level}"),
-            None => role_type.clone(),
+        let name = GrantSource::RoleType {
+            role_type: role_type.clone(),
+            level: grant.level.clone(),
         };
         let what = format!(
             "the grant `{name}` ends on {until}: its roles expire in Alma that day and are removed the day after, unless another grant gives them"

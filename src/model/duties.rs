@@ -87,7 +87,8 @@ impl Duty {
             return false;
         };
         match (rt.level(Some(wanted)), rt.level(level)) {
-            (Some(base), Some(held)) => level == Some(wanted.as_str()) || extends(held, base),
+            // A level extends itself.
+            (Some(base), Some(held)) => extends(held, base),
             _ => false,
         }
     }

@@ -98,14 +98,12 @@ pub fn expand(
         .collect()
 }
 
+/// A login's grants: the Alma roles of each source.
+pub type BySource = BTreeMap<GrantSource, BTreeSet<AlmaGrant>>;
+
 /// Every grant of a login, by source. Unknown role types or levels (which
 /// validation reports) contribute nothing.
-pub fn by_source(
-    login: &Login,
-    catalog: &Catalog,
-    unit: &Unit,
-    institution: &str,
-) -> BTreeMap<GrantSource, BTreeSet<AlmaGrant>> {
+pub fn by_source(login: &Login, catalog: &Catalog, unit: &Unit, institution: &str) -> BySource {
     let mut out: BTreeMap<GrantSource, BTreeSet<AlmaGrant>> = BTreeMap::new();
     let bundle = match login.kind {
         LoginType::View => &catalog.login_types.view,
@@ -198,23 +196,18 @@ pub fn until_of(login: &Login, source: &GrantSource) -> Option<NaiveDate> {
 /// has passed give nothing (R12). Roles with the same type and scope from
 /// different sources are merged, their parameters united, and last as long
 /// as the longest of them.
-pub fn entitled(
-    login: &Login,
-    catalog: &Catalog,
-    unit: &Unit,
-    institution: &str,
-    today: NaiveDate,
-) -> Vec<Entitled> {
+pub fn entitled(login: &Login, by_source: &BySource, today: NaiveDate) -> Vec<Entitled> {
     let mut merged: BTreeMap<(String, String), Merging> = BTreeMap::new();
-    for (source, set) in by_source(login, catalog, unit, institution) {
-        let until = until_of(login, &source);
+    for (source, set) in by_source {
+        let until = until_of(login, source);
         if until.is_some_and(|last| last < today) {
             continue;
         }
         for grant in set {
-            let entry = merged.entry((grant.role_type, grant.scope)).or_default();
-            entry.parameters.extend(grant.parameters);
-            entry.lasts = entry.lasts.take().with(until, &source);
+            let key = (grant.role_type.clone(), grant.scope.clone());
+            let entry = merged.entry(key).or_default();
+            entry.parameters.extend(grant.parameters.iter().cloned());
+            entry.lasts = entry.lasts.take().with(until, source);
             entry.sources.push(source.clone());
         }
     }
@@ -269,22 +262,6 @@ impl Lasts {
     }
 }
 
-/// The grants of a login whose `until` has passed by `today`, with it.
-pub fn ended(login: &Login, today: NaiveDate) -> Vec<(GrantSource, NaiveDate)> {
-    login
-        .roles
-        .iter()
-        .filter_map(|(role_type, grant)| {
-            let until = grant.until.filter(|d| *d < today)?;
-            let source = GrantSource::RoleType {
-                role_type: role_type.clone(),
-                level: grant.level.clone(),
-            };
-            Some((source, until))
-        })
-        .collect()
-}
-
 /// The set of Alma roles a login is entitled to, whatever its grants'
 /// `until`. Roles with the same type and scope from different sources are
 /// merged, their parameters united.
@@ -294,7 +271,8 @@ pub fn entitlements(
     unit: &Unit,
     institution: &str,
 ) -> Vec<AlmaGrant> {
-    entitled(login, catalog, unit, institution, NaiveDate::MIN)
+    let by_source = by_source(login, catalog, unit, institution);
+    entitled(login, &by_source, NaiveDate::MIN)
         .into_iter()
         .map(|e| e.grant)
         .collect()

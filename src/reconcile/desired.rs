@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::alma::{Role, RoleParameter, RoleStatus};
 use crate::lifecycle::{self, Standing};
-use crate::model::grants::{self, AlmaGrant, GrantSource};
-use crate::model::{AccessRepo, Login, Unit};
+use crate::model::grants::{self, AlmaGrant, BySource, GrantSource};
+use crate::model::{AccessRepo, Login};
 
 /// One role a login should hold, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,7 +106,8 @@ pub fn compile(repo: &AccessRepo, login: &Login, today: NaiveDate) -> Desired {
         && let Some(unit) = repo.units.get(&login.unit)
     {
         let inst = &repo.institution.institution;
-        for e in grants::entitled(login, &repo.catalog, unit, inst, today) {
+        let by_source = grants::by_source(login, &repo.catalog, unit, inst);
+        for e in grants::entitled(login, &by_source, today) {
             let lapse = Lapse::of(login.end_date, e.until);
             roles.push(DesiredRole {
                 role: to_role(&e.grant, status, lapse.as_ref().map(Lapse::day)),
@@ -114,7 +115,7 @@ pub fn compile(repo: &AccessRepo, login: &Login, today: NaiveDate) -> Desired {
                 lapse,
             });
         }
-        ended = ended_grants(repo, login, unit, today);
+        ended = ended_grants(login, &by_source, today);
     }
     roles.sort_by(|a, b| a.role.cmp(&b.role));
     Desired {
@@ -128,29 +129,20 @@ pub fn compile(repo: &AccessRepo, login: &Login, today: NaiveDate) -> Desired {
     }
 }
 
-/// The grants of `login` that ended before `today`, with their roles.
-fn ended_grants(
-    repo: &AccessRepo,
-    login: &Login,
-    unit: &Unit,
-    today: NaiveDate,
-) -> Vec<EndedGrant> {
-    let ended = grants::ended(login, today);
-    if ended.is_empty() {
-        return Vec::new();
-    }
-    let by_source = grants::by_source(login, &repo.catalog, unit, &repo.institution.institution);
-    ended
-        .into_iter()
-        .map(|(source, until)| EndedGrant {
-            grant: source.to_string(),
-            until,
-            roles: by_source
-                .get(&source)
-                .into_iter()
-                .flatten()
-                .map(|g| (g.role_type.clone(), g.scope.clone()))
-                .collect(),
+/// The grants of `login` that ended before `today` (R12), with their roles.
+fn ended_grants(login: &Login, by_source: &BySource, today: NaiveDate) -> Vec<EndedGrant> {
+    by_source
+        .iter()
+        .filter_map(|(source, set)| {
+            let until = grants::until_of(login, source).filter(|last| *last < today)?;
+            Some(EndedGrant {
+                grant: source.to_string(),
+                until,
+                roles: set
+                    .iter()
+                    .map(|g| (g.role_type.clone(), g.scope.clone()))
+                    .collect(),
+            })
         })
         .collect()
 }

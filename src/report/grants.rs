@@ -192,26 +192,26 @@ pub(super) fn due(login: &Login, today: NaiveDate, out: &mut Vec<Due>) {
     {
         push(end, DueKind::End);
     }
+    // A login that has ended needs no re-certification or review.
+    let ended = login.end_date.is_some_and(|end| end < today);
     if let Some(review) = login.review_by {
         if review < today {
-            // A login that has ended needs no re-certification.
-            if login.end_date.is_none_or(|end| end >= today) {
+            if !ended {
                 push(review, DueKind::ReviewOverdue);
             }
         } else if soon(review) {
             push(review, DueKind::Review);
         }
     }
-    let ended = |day: NaiveDate| login.end_date.is_some_and(|end| end < day);
+    // A grant that lasts as long as the login ends with it.
+    let outlived = |until: &NaiveDate| login.end_date.is_some_and(|end| end <= *until);
     for grant in login.roles.values() {
-        // A grant that lasts as long as the login ends with it.
-        let outlived = |until: &NaiveDate| login.end_date.is_some_and(|end| end <= *until);
         if let Some(until) = grant.until.filter(|d| soon(*d) && !outlived(d)) {
             push(until, DueKind::GrantEnds);
         }
     }
     for e in &login.sod_exceptions {
-        if e.review_by < today && !ended(today) {
+        if e.review_by < today && !ended {
             push(e.review_by, DueKind::ExceptionOverdue);
         } else if soon(e.review_by) {
             push(e.review_by, DueKind::ExceptionReview);
